@@ -1,0 +1,3 @@
+module github.com/cairn-sfn/cairn
+
+go 1.26.8
