@@ -51,3 +51,19 @@ func toFloat(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// callable is implemented by every function value the evaluator passes
+// around: lambdas, builtins, partial applications and regexes.
+type callable interface {
+	arity() int // how many arguments the function declares
+}
+
+// isFunction reports whether v is a function value. Library functions see
+// functions only as opaque values ($type gives "function", $string "").
+//
+// Arrays reach fn as []any (the evaluator converts its internal sequences
+// first), objects as *value.Object, numbers as float64 or value.Number.
+func isFunction(v any) bool {
+	_, ok := v.(callable)
+	return ok
+}
