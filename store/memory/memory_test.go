@@ -1,0 +1,13 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/memory"
+	"github.com/cairn-sfn/cairn/store/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Resources { return memory.New() })
+}

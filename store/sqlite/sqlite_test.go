@@ -1,0 +1,55 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/sqlite"
+	"github.com/cairn-sfn/cairn/store/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Resources {
+		s, err := sqlite.Open(t.Context(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := t.Context()
+	s, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := store.StateMachine{ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:p", Name: "p", Type: "STANDARD", Status: "ACTIVE"}
+	if err := s.CreateStateMachine(ctx, sm, []store.Tag{{Key: "k", Value: "v"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PublishVersion(ctx, store.PublishRequest{StateMachineARN: sm.ARN}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v != 1 {
+		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	}
+	if _, err := s.GetVersion(ctx, sm.ARN+":1"); err != nil {
+		t.Fatalf("version lost on reopen: %v", err)
+	}
+	tags, err := s.ListTags(ctx, sm.ARN)
+	if err != nil || len(tags) != 1 {
+		t.Fatalf("tags lost on reopen: %v %v", tags, err)
+	}
+}
