@@ -1,0 +1,21 @@
+// Package interp is the deterministic core of Cairn: it runs a state
+// machine one input at a time.
+//
+// An Execution holds everything about one execution that is not I/O. Apply
+// takes an Input (the execution started, a task finished, a timer fired, a
+// stop was requested), advances every part of the execution that can go
+// on, and returns a Step: the history events produced, in AWS's shapes, and
+// the Commands for the shell (run a task, set a timer, cancel one).
+//
+// The caller's obligations:
+//  1. Deliver inputs one at a time; each carries the time it happened at.
+//     The interpreter never reads the clock.
+//  2. Make a step's events durable before carrying out its commands.
+//  3. Answer each RunTask with TaskSucceeded or TaskFailed, and each SetTimer
+//     with TimerFired at or after its time, unless a Cancel command withdrew
+//     it. Late or repeated answers are ignored.
+//
+// Given the same state machine, Info (including its Seed) and inputs, an
+// execution produces the same events and commands: replaying the inputs
+// rebuilds the state.
+package interp

@@ -1,0 +1,306 @@
+package interp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// Execution statuses.
+const (
+	Running   = "RUNNING"
+	Succeeded = "SUCCEEDED"
+	Failed    = "FAILED"
+	TimedOut  = "TIMED_OUT"
+	Aborted   = "ABORTED"
+)
+
+// AWS's limits.
+const (
+	DefaultMaxPayload = 262144 // bytes of state data, input or output
+	DefaultMaxEvents  = 25000  // history events of one execution
+)
+
+// Info describes an execution to be run.
+type Info struct {
+	ExecutionArn     string
+	Name             string
+	StateMachineArn  string
+	StateMachineName string
+	RoleArn          string
+	Input            any    // the execution input, decoded
+	Seed             uint64 // the source of every random value the execution uses
+	RedriveCount     int
+
+	// Optional details recorded in ExecutionStarted.
+	StateMachineAliasArn   string
+	StateMachineVersionArn string
+
+	MaxPayload int // 0: DefaultMaxPayload
+	MaxEvents  int // 0: DefaultMaxEvents
+}
+
+// Execution is the interpreter's state of one execution. It is advanced by
+// Apply and does no I/O: time comes with each input, randomness from
+// Info.Seed, and work to do leaves as commands.
+type Execution struct {
+	sm     *asl.StateMachine
+	info   Info
+	status string
+	output any
+	err    string
+	cause  string
+
+	start   time.Time
+	now     time.Time
+	nextID  int64
+	rng     *rand.Rand
+	ids     int64 // task and timer ids handed out
+	out     *Step
+	root    *thread
+	runq    []*thread
+	tasks   map[int64]*thread
+	timers  map[int64]timer
+	execCtx *value.Object // $$.Execution
+	smCtx   *value.Object // $$.StateMachine
+
+	overEventLimit bool
+}
+
+type timerKind uint8
+
+const (
+	timerWait timerKind = iota
+	timerRetry
+	timerTaskTimeout
+	timerHeartbeat
+	timerExecution
+)
+
+type timer struct {
+	t    *thread
+	kind timerKind
+}
+
+// New prepares an execution of sm. Nothing happens until Apply(Start{…}).
+func New(sm *asl.StateMachine, info Info) *Execution {
+	if info.MaxPayload == 0 {
+		info.MaxPayload = DefaultMaxPayload
+	}
+	if info.MaxEvents == 0 {
+		info.MaxEvents = DefaultMaxEvents
+	}
+	return &Execution{
+		sm:     sm,
+		info:   info,
+		status: Running,
+		nextID: 1,
+		rng:    rand.New(rand.NewPCG(info.Seed, info.Seed^0x9e3779b97f4a7c15)),
+		tasks:  map[int64]*thread{},
+		timers: map[int64]timer{},
+	}
+}
+
+// Status returns RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+func (x *Execution) Status() string { return x.status }
+
+// Output returns the execution's output once it SUCCEEDED.
+func (x *Execution) Output() any { return x.output }
+
+// Error and Cause describe how the execution failed, timed out or was
+// aborted.
+func (x *Execution) Error() string { return x.err }
+
+// Cause is the failure's cause text.
+func (x *Execution) Cause() string { return x.cause }
+
+// Apply advances the execution by one input and returns the history events
+// and commands it produced. Inputs for tasks or timers the execution no
+// longer waits for are ignored, so a shell may deliver late or twice.
+func (x *Execution) Apply(in Input) Step {
+	var step Step
+	x.out = &step
+	x.now = in.inputTime()
+	if x.status != Running {
+		x.out = nil
+		return step
+	}
+	switch in := in.(type) {
+	case Start:
+		x.begin()
+	case TaskStarted:
+		if t, ok := x.tasks[in.TaskID]; ok {
+			x.taskStarted(t, in.WorkerName)
+		}
+	case TaskSucceeded:
+		if t, ok := x.tasks[in.TaskID]; ok {
+			x.taskDone(t, in.TaskID, in.Output, nil)
+		}
+	case TaskFailed:
+		if t, ok := x.tasks[in.TaskID]; ok {
+			x.taskDone(t, in.TaskID, nil, asl.Fail(in.Error, in.Cause))
+		}
+	case TaskHeartbeat:
+		if t, ok := x.tasks[in.TaskID]; ok {
+			x.heartbeat(t)
+		}
+	case TimerFired:
+		if tm, ok := x.timers[in.TimerID]; ok {
+			delete(x.timers, in.TimerID)
+			x.timerFired(in.TimerID, tm)
+		}
+	case Stop:
+		x.abort(in.Error, in.Cause)
+	}
+	x.drain()
+	x.out = nil
+	return step
+}
+
+func (x *Execution) begin() {
+	x.start = x.now
+	x.execCtx = value.ObjectOf(
+		"Id", x.info.ExecutionArn,
+		"Input", x.info.Input,
+		"StartTime", FormatTime(x.start),
+		"Name", x.info.Name,
+		"RoleArn", x.info.RoleArn,
+		"RedriveCount", value.Int(int64(x.info.RedriveCount)),
+	)
+	x.smCtx = value.ObjectOf("Id", x.info.StateMachineArn, "Name", x.info.StateMachineName)
+
+	x.root = &thread{graph: &x.sm.Graph, vars: newScope(nil)}
+	details := value.ObjectOf("input", value.String(x.info.Input), "inputDetails", untruncated(), "roleArn", x.info.RoleArn)
+	if x.info.StateMachineAliasArn != "" {
+		details.Set("stateMachineAliasArn", x.info.StateMachineAliasArn)
+	}
+	if x.info.StateMachineVersionArn != "" {
+		details.Set("stateMachineVersionArn", x.info.StateMachineVersionArn)
+	}
+	x.emitPrev("ExecutionStarted", details, 0)
+	if x.sm.TimeoutSeconds > 0 {
+		x.setTimer(x.root, timerExecution, x.start.Add(time.Duration(x.sm.TimeoutSeconds)*time.Second))
+	}
+	if size := value.Size(x.info.Input); size > x.info.MaxPayload {
+		x.finish(Failed, nil, "States.DataLimitExceeded", fmt.Sprintf("The state/task 'Execution Input' returned a result with a size exceeding the maximum number of bytes service limit."))
+		return
+	}
+	x.root.goTo(x.sm.StartAt, x.info.Input)
+	x.runq = append(x.runq, x.root)
+}
+
+// drain runs every runnable thread until each waits or ends.
+func (x *Execution) drain() {
+	for len(x.runq) > 0 && x.status == Running {
+		t := x.runq[0]
+		x.runq = x.runq[1:]
+		x.run(t)
+	}
+	if x.overEventLimit && x.status == Running {
+		x.finish(Failed, nil, "States.Runtime", fmt.Sprintf("The execution reached the maximum number of history events (%d).", x.info.MaxEvents))
+	}
+}
+
+// schedule makes threads runnable ahead of the others, in order, so that
+// children run depth-first.
+func (x *Execution) schedule(ts ...*thread) {
+	x.runq = append(append(make([]*thread, 0, len(ts)+len(x.runq)), ts...), x.runq...)
+}
+
+// emit appends an event to thread t's chain.
+func (x *Execution) emit(t *thread, typ string, details *value.Object) int64 {
+	if t.silent {
+		return t.last
+	}
+	id := x.emitPrev(typ, details, t.last)
+	t.last = id
+	return id
+}
+
+// emitPrev appends an event with an explicit previous event id.
+func (x *Execution) emitPrev(typ string, details *value.Object, prev int64) int64 {
+	id := x.nextID
+	x.nextID++
+	x.out.Events = append(x.out.Events, Event{ID: id, PreviousEventID: prev, Timestamp: x.now, Type: typ, Details: details})
+	if id >= int64(x.info.MaxEvents)-1 {
+		x.overEventLimit = true
+	}
+	return id
+}
+
+func (x *Execution) command(c Command) { x.out.Commands = append(x.out.Commands, c) }
+
+// newID hands out task and timer ids; they are deterministic, so a replay
+// of the same inputs names the same tasks and timers.
+func (x *Execution) newID() int64 {
+	x.ids++
+	return x.ids
+}
+
+func (x *Execution) setTimer(t *thread, kind timerKind, at time.Time) int64 {
+	id := x.newID()
+	x.timers[id] = timer{t: t, kind: kind}
+	x.command(SetTimer{TimerID: id, At: at})
+	return id
+}
+
+func (x *Execution) cancelTimer(id int64) {
+	if id == 0 {
+		return
+	}
+	if _, ok := x.timers[id]; ok {
+		delete(x.timers, id)
+		x.command(CancelTimer{TimerID: id})
+	}
+}
+
+// finish ends the execution with a terminal event.
+func (x *Execution) finish(status string, output any, errName, cause string) {
+	if x.status != Running {
+		return
+	}
+	prev := int64(0)
+	if x.root != nil {
+		prev = x.root.last
+	}
+	switch status {
+	case Succeeded:
+		x.emitPrev("ExecutionSucceeded", value.ObjectOf("output", value.String(output), "outputDetails", untruncated()), prev)
+	case Failed:
+		x.emitPrev("ExecutionFailed", errorDetails(errName, cause), prev)
+	case TimedOut:
+		x.emitPrev("ExecutionTimedOut", errorDetails(errName, cause), prev)
+	case Aborted:
+		x.emitPrev("ExecutionAborted", errorDetails(errName, cause), prev)
+	}
+	x.status, x.output, x.err, x.cause = status, output, errName, cause
+	for id := range x.tasks {
+		x.command(CancelTask{TaskID: id})
+	}
+	for id := range x.timers {
+		x.command(CancelTimer{TimerID: id})
+	}
+	clear(x.tasks)
+	clear(x.timers)
+	x.runq = nil
+}
+
+func (x *Execution) abort(errName, cause string) {
+	x.finish(Aborted, nil, errName, cause)
+}
+
+func errorDetails(errName, cause string) *value.Object {
+	o := value.NewObject(2)
+	if errName != "" {
+		o.Set("error", errName)
+	}
+	if cause != "" {
+		o.Set("cause", cause)
+	}
+	return o
+}
+
+func untruncated() *value.Object { return value.ObjectOf("truncated", false) }

@@ -1,0 +1,428 @@
+package interp
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/jsonpath"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// fanout is a Parallel or Map state waiting for its children.
+type fanout struct {
+	isMap       bool
+	distributed bool
+	input       any // the effective input, which ItemSelector reads
+	items       []any
+	results     []any
+	children    []*thread // started and not finished
+	next        int       // next item to start
+	maxConc     int       // 0: unlimited
+	pending     int       // children not yet finished
+	startID     int64     // MapStateStarted / ParallelStateStarted
+	failures    int
+	tolerateN   int // distributed: failures tolerated (-1: none set)
+	toleratePct float64
+	runArn      string
+}
+
+func (x *Execution) parallel(t *thread) {
+	s := t.state
+	eff, f := x.inputPath(t)
+	if f != nil {
+		x.stateFailed(t, f)
+		return
+	}
+	if s.Parameters != nil {
+		v, err := s.Parameters.Eval(x.env(t, eff))
+		if err != nil {
+			x.stateFailed(t, asFailure(t, err))
+			return
+		}
+		eff = v
+	}
+	fan := &fanout{results: make([]any, len(s.Branches)), pending: len(s.Branches)}
+	fan.startID = x.emit(t, "ParallelStateStarted", nil)
+	t.fan = fan
+	children := make([]*thread, len(s.Branches))
+	for i, b := range s.Branches {
+		c := &thread{parent: t, graph: b, index: i, vars: newScope(t.vars), last: fan.startID}
+		c.goTo(b.StartAt, eff)
+		children[i] = c
+	}
+	fan.children = children
+	x.schedule(children...)
+}
+
+func (x *Execution) mapState(t *thread) {
+	s := t.state
+	eff, f := x.inputPath(t)
+	if f != nil {
+		x.stateFailed(t, f)
+		return
+	}
+	env := x.env(t, eff)
+	items := eff
+	if s.ItemsPath.Set() {
+		v, err := s.ItemsPath.Path.Eval(&env.Env)
+		if err != nil {
+			x.stateFailed(t, pathError(t, s.ItemsPath.Path, err))
+			return
+		}
+		items = v
+	}
+	arr, isArr := items.([]any)
+	if !isArr {
+		path := "$"
+		if s.ItemsPath.Set() {
+			path = s.ItemsPath.Path.String()
+		}
+		x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("Reference path \"%s\" must point to array.", path)))
+		return
+	}
+	fan := &fanout{isMap: true, input: eff, items: arr, results: make([]any, len(arr)), pending: len(arr), tolerateN: -1}
+	fan.distributed = s.ItemProcessor != nil && s.ItemProcessor.ProcessorMode == "DISTRIBUTED"
+	if s.MaxConcurrency != nil {
+		n, f := x.intField(t, s.MaxConcurrency, env)
+		if f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+		fan.maxConc = n
+	}
+	if fan.distributed {
+		if f := x.tolerance(t, fan, env); f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+	}
+	fan.startID = x.emit(t, "MapStateStarted", value.ObjectOf("length", value.Int(int64(len(arr)))))
+	t.fan = fan
+	if fan.distributed {
+		fan.runArn = x.mapRunArn(t)
+		x.emit(t, "MapRunStarted", value.ObjectOf("mapRunArn", fan.runArn))
+	}
+	if len(arr) == 0 {
+		x.fanDone(t)
+		x.resume(t)
+		return
+	}
+	var first []*thread
+	for fan.next < len(arr) && (fan.maxConc == 0 || len(fan.children) < fan.maxConc) {
+		c := x.iteration(t, t.last)
+		if c == nil {
+			return
+		}
+		first = append(first, c)
+	}
+	x.schedule(first...)
+}
+
+// intField reads MaxConcurrency or a tolerated-failure count.
+func (x *Execution) intField(t *thread, e *asl.Expr, env *asl.Env) (int, *asl.Failure) {
+	v, err := e.Eval(env)
+	if err != nil {
+		var nf *jsonpath.NotFoundError
+		if errors.As(err, &nf) {
+			return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s field refers to value \"null\" which is not a valid integer: %s", e.Field, pathText(e)))
+		}
+		return 0, asFailure(t, err)
+	}
+	n, isNum := v.(value.Number)
+	i, isInt := n.Int()
+	if !isNum || !isInt {
+		text := value.String(v)
+		if s, ok := v.(string); ok {
+			text = s
+		}
+		return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s field refers to value \"%s\" which is not a valid integer: %s", e.Field, text, pathText(e)))
+	}
+	if i < 0 {
+		return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("%s cannot be negative.", trimPath(e.Field)))
+	}
+	return int(i), nil
+}
+
+func trimPath(field string) string {
+	if len(field) > 4 && field[len(field)-4:] == "Path" {
+		return field[:len(field)-4]
+	}
+	return field
+}
+
+func (x *Execution) tolerance(t *thread, fan *fanout, env *asl.Env) *asl.Failure {
+	s := t.state
+	if e := s.ToleratedFailureCount; e != nil {
+		n, f := x.intField(t, e, env)
+		if f != nil {
+			return f
+		}
+		fan.tolerateN = n
+	}
+	if e := s.ToleratedFailurePercentage; e != nil {
+		v, err := e.Eval(env)
+		if err != nil {
+			return asFailure(t, err)
+		}
+		n, isNum := v.(value.Number)
+		if !isNum {
+			text := value.String(v)
+			if s, ok := v.(string); ok {
+				text = s
+			}
+			return runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s field refers to value \"%s\" which is not a valid float: %s", e.Field, text, pathText(e)))
+		}
+		pct := n.Float()
+		if pct < 0 || pct > 100 {
+			return runtimeFailure(t, "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
+		}
+		fan.toleratePct = pct
+		if fan.tolerateN < 0 {
+			fan.tolerateN = 0
+		}
+	}
+	return nil
+}
+
+func (x *Execution) mapRunArn(t *thread) string {
+	// arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>
+	base := x.info.StateMachineArn
+	prefix, machine := base, x.info.StateMachineName
+	if i := indexOf(base, ":stateMachine:"); i >= 0 {
+		prefix = base[:i]
+	}
+	label := t.state.Label
+	if label == "" {
+		label = t.state.Name
+	}
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := x.rng.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return fmt.Sprintf("%s:mapRun:%s/%s:%s", prefix, machine, label, uuidString(b))
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func uuidString(b [16]byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hexd = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hexd[c>>4], hexd[c&0xf])
+	}
+	return string(out)
+}
+
+// iteration starts the next Map iteration of p, following event prev.
+func (x *Execution) iteration(p *thread, prev int64) *thread {
+	fan := p.fan
+	s := p.state
+	i := fan.next
+	fan.next++
+	item := fan.items[i]
+	input := item
+	if s.ItemSelector != nil {
+		env := x.env(p, fan.input)
+		ctx := env.Context.(*value.Object)
+		ctx.Set("Map", value.ObjectOf("Item", value.ObjectOf("Index", value.Int(int64(i)), "Value", item)))
+		v, err := s.ItemSelector.Eval(env)
+		if err != nil {
+			x.abortChildren(p)
+			p.fan = nil
+			x.stateFailed(p, asFailure(p, err))
+			x.resume(p)
+			return nil
+		}
+		input = v
+	}
+	c := &thread{parent: p, graph: s.ItemProcessor, index: i, vars: newScope(p.vars), last: prev, silent: fan.distributed || p.silent}
+	c.goTo(s.ItemProcessor.StartAt, input)
+	x.emit(c, "MapIterationStarted", value.ObjectOf("index", value.Int(int64(i)), "name", s.Name))
+	fan.children = append(fan.children, c)
+	return c
+}
+
+func (fan *fanout) remove(c *thread) {
+	for i, ch := range fan.children {
+		if ch == c {
+			fan.children = append(fan.children[:i], fan.children[i+1:]...)
+			return
+		}
+	}
+}
+
+// childDone records a branch's or iteration's output.
+func (x *Execution) childDone(c *thread) {
+	p := c.parent
+	fan := p.fan
+	if fan == nil {
+		return
+	}
+	fan.remove(c)
+	fan.results[c.index] = c.output
+	fan.pending--
+	if fan.isMap {
+		if !c.silent {
+			p.last = x.emitPrev("MapIterationSucceeded", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+		}
+		if fan.next < len(fan.items) {
+			if n := x.iteration(p, c.last); n != nil {
+				x.schedule(n)
+			}
+			return
+		}
+	} else {
+		p.last = c.last
+	}
+	if fan.pending == 0 {
+		x.fanDone(p)
+		x.resume(p)
+	}
+}
+
+// fanDone finishes a Parallel or Map whose children all succeeded.
+func (x *Execution) fanDone(p *thread) {
+	fan := p.fan
+	p.fan = nil
+	if fan.isMap {
+		if fan.distributed {
+			// Recorded histories show MapStateExited following MapRunStarted.
+			run := x.emitPrev("MapRunSucceeded", nil, p.last)
+			x.emitPrev("MapStateSucceeded", nil, run)
+		} else {
+			x.emitPrev("MapStateSucceeded", nil, p.last)
+		}
+	} else {
+		x.emitPrev("ParallelStateSucceeded", nil, p.last)
+	}
+	x.finishWithResult(p, fan.results)
+}
+
+// childFailed fails the Parallel or Map whose branch or iteration failed.
+func (x *Execution) childFailed(c *thread) {
+	p := c.parent
+	fan := p.fan
+	if fan == nil {
+		return
+	}
+	fan.remove(c)
+	fan.pending--
+	f := c.failure
+	if fan.isMap {
+		if !c.silent {
+			x.emitPrev("MapIterationFailed", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+		}
+		if fan.distributed {
+			fan.failures++
+			if x.tolerated(fan) {
+				fan.results[c.index] = value.ObjectOf("Error", f.Name, "Cause", f.Cause)
+				if fan.next < len(fan.items) {
+					if n := x.iteration(p, c.last); n != nil {
+						x.schedule(n)
+					}
+					return
+				}
+				if fan.pending == 0 {
+					x.fanDone(p)
+					x.resume(p)
+				}
+				return
+			}
+		}
+	}
+	if !c.silent {
+		p.last = c.last
+	}
+	x.abortChildren(p)
+	p.fan = nil
+	switch {
+	case fan.isMap && fan.distributed:
+		x.emit(p, "MapRunFailed", value.ObjectOf("error", "States.ExceedToleratedFailureThreshold", "cause", "The specified tolerance threshold was exceeded"))
+		x.emit(p, "MapStateFailed", nil)
+		f = asl.Fail("States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
+	case fan.isMap:
+		x.emit(p, "MapStateFailed", nil)
+	default:
+		x.emit(p, "ParallelStateFailed", nil)
+	}
+	x.stateFailed(p, f)
+	x.resume(p)
+}
+
+// tolerated reports whether a distributed Map's failures so far are within
+// its tolerance.
+func (x *Execution) tolerated(fan *fanout) bool {
+	if fan.tolerateN < 0 {
+		return false
+	}
+	if fan.failures <= fan.tolerateN {
+		return true
+	}
+	if fan.toleratePct > 0 && len(fan.items) > 0 {
+		return float64(fan.failures)*100/float64(len(fan.items)) <= fan.toleratePct
+	}
+	return false
+}
+
+// abortChildren stops every running child of p (and theirs), cancelling
+// their tasks and timers.
+func (x *Execution) abortChildren(p *thread) {
+	fan := p.fan
+	if fan == nil {
+		return
+	}
+	for _, c := range fan.children {
+		x.abortThread(c)
+		if fan.isMap && !c.silent {
+			x.emitPrev("MapIterationAborted", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+		}
+	}
+	fan.children = nil
+}
+
+func (x *Execution) abortThread(t *thread) {
+	if t.done {
+		return
+	}
+	if t.fan != nil {
+		x.abortChildren(t)
+		t.fan = nil
+	}
+	if t.state != nil && t.waitingStarted() {
+		x.emit(t, t.state.Type+"StateAborted", nil)
+	}
+	if t.taskID != 0 {
+		id := t.taskID
+		x.endTask(t)
+		x.command(CancelTask{TaskID: id})
+	}
+	x.cancelTimer(t.waitTimer)
+	t.waitTimer = 0
+	t.done, t.state = true, nil
+	for i, q := range x.runq {
+		if q == t {
+			x.runq = append(x.runq[:i], x.runq[i+1:]...)
+			break
+		}
+	}
+}
+
+// waitingStarted reports whether t is inside a state (entered and not yet
+// left), which aborting must record.
+func (t *thread) waitingStarted() bool { return t.waiting() }

@@ -1,0 +1,99 @@
+package interp
+
+import (
+	"math"
+	"time"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// stateFailed routes a failure of t's current state through its Retry and
+// Catch, or fails the thread.
+func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
+	s := t.state
+	if x.status != Running || s == nil {
+		return
+	}
+	for i, r := range s.Retry {
+		if !asl.MatchesError(r.ErrorEquals, f.Name) {
+			continue
+		}
+		if t.retries == nil {
+			t.retries = make([]int, len(s.Retry))
+		}
+		if t.retries[i] >= r.MaxAttempts {
+			break // exhausted: fall through to Catch
+		}
+		delay := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(t.retries[i]))
+		if r.MaxDelaySeconds > 0 && delay > float64(r.MaxDelaySeconds) {
+			delay = float64(r.MaxDelaySeconds)
+		}
+		if r.JitterStrategy == "FULL" {
+			delay *= x.rng.Float64()
+		}
+		t.retries[i]++
+		t.retryCount++
+		t.waitTimer = x.setTimer(t, timerRetry, x.now.Add(time.Duration(delay*float64(time.Second))))
+		return
+	}
+	for _, c := range s.Catch {
+		if !asl.MatchesError(c.ErrorEquals, f.Name) {
+			continue
+		}
+		errOut := value.NewObject(2)
+		errOut.Set("Error", f.Name)
+		errOut.Set("Cause", f.Cause)
+		assigned, af := x.assign(t, c.Assign, errOut)
+		if af != nil {
+			x.threadFailed(t, af)
+			return
+		}
+		out, rf := resultPath(t, c.ResultPath, t.input, errOut)
+		if rf != nil {
+			x.threadFailed(t, rf)
+			return
+		}
+		x.exit(t, out, c.Next, assigned)
+		return
+	}
+	x.threadFailed(t, f)
+}
+
+func (x *Execution) timerFired(id int64, tm timer) {
+	t := tm.t
+	switch tm.kind {
+	case timerExecution:
+		x.finish(TimedOut, nil, "States.Timeout", "")
+		return
+	case timerWait:
+		if t.waitTimer != id {
+			return
+		}
+		t.waitTimer = 0
+		out, assigned := t.pendingOutput, t.pendingAssigned
+		t.pendingOutput, t.pendingAssigned = nil, nil
+		x.exit(t, out, t.state.Next, assigned)
+	case timerRetry:
+		if t.waitTimer != id {
+			return
+		}
+		t.waitTimer = 0
+		x.execute(t)
+	case timerTaskTimeout:
+		if t.timeoutTimer != id {
+			return
+		}
+		t.timeoutTimer = 0
+		x.taskTimedOut(t, "States.Timeout")
+		return
+	case timerHeartbeat:
+		if t.beatTimer != id {
+			return
+		}
+		t.beatTimer = 0
+		x.taskTimedOut(t, "States.HeartbeatTimeout")
+		return
+	}
+	x.resume(t)
+}

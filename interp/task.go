@@ -1,0 +1,269 @@
+package interp
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/jsonpath"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// family is the kind of history events a Task resource produces.
+type family uint8
+
+const (
+	familyTask     family = iota // Task* events (service integrations)
+	familyLambda                 // LambdaFunction* events (bare function ARNs)
+	familyActivity               // Activity* events
+)
+
+// classify tells how a Task's resource is recorded in history.
+func classify(resource string) (fam family, resourceType, name string) {
+	parts := strings.SplitN(resource, ":", 7)
+	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
+		// arn:aws:states:::lambda:invoke -> ("lambda", "invoke")
+		rest := strings.Join(parts[5:], ":")
+		svc, action, _ := strings.Cut(rest, ":")
+		return familyTask, svc, action
+	}
+	if len(parts) >= 7 && parts[2] == "lambda" && parts[5] == "function" {
+		return familyLambda, "lambda", resource
+	}
+	if len(parts) >= 7 && parts[2] == "states" && parts[5] == "activity" {
+		return familyActivity, "activity", resource
+	}
+	return familyTask, "", resource
+}
+
+// needsToken reports whether a task is handed a task token.
+func needsToken(resource string) bool {
+	fam, _, _ := classify(resource)
+	return fam == familyActivity || strings.HasSuffix(resource, ".waitForTaskToken")
+}
+
+func (x *Execution) task(t *thread) {
+	s := t.state
+	eff, f := x.inputPath(t)
+	if f != nil {
+		x.stateFailed(t, f)
+		return
+	}
+	if needsToken(s.Resource) {
+		var b [32]byte
+		for i := 0; i < len(b); i += 8 {
+			v := x.rng.Uint64()
+			for j := 0; j < 8; j++ {
+				b[i+j] = byte(v >> (8 * j))
+			}
+		}
+		t.taskToken = hex.EncodeToString(b[:])
+	}
+	env := x.env(t, eff)
+	params := eff
+	if s.Parameters != nil {
+		v, err := s.Parameters.Eval(env)
+		if err != nil {
+			x.stateFailed(t, asFailure(t, err))
+			return
+		}
+		params = v
+	}
+	timeout, f := x.seconds(t, s.TimeoutSeconds, env)
+	if f != nil {
+		x.stateFailed(t, f)
+		return
+	}
+	heartbeat, f := x.seconds(t, s.HeartbeatSeconds, env)
+	if f != nil {
+		x.stateFailed(t, f)
+		return
+	}
+	var creds any
+	if s.Credentials != nil {
+		creds, _ = s.Credentials.Eval(env)
+	}
+
+	id := x.newID()
+	t.taskID = id
+	t.taskParams = params
+	x.tasks[id] = t
+	fam, rtype, rname := classify(s.Resource)
+	switch fam {
+	case familyLambda:
+		d := value.ObjectOf("resource", rname, "input", value.String(params), "inputDetails", untruncated())
+		if timeout > 0 {
+			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
+		}
+		x.emit(t, "LambdaFunctionScheduled", d)
+		x.emit(t, "LambdaFunctionStarted", nil)
+	case familyActivity:
+		d := value.ObjectOf("resource", rname, "input", value.String(params), "inputDetails", untruncated())
+		if timeout > 0 {
+			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
+		}
+		if heartbeat > 0 {
+			d.Set("heartbeatInSeconds", value.Int(int64(heartbeat)))
+		}
+		x.emit(t, "ActivityScheduled", d)
+	default:
+		d := value.ObjectOf("resourceType", rtype, "resource", rname, "region", regionOf(x.info.StateMachineArn), "parameters", value.String(params))
+		if timeout > 0 {
+			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
+		}
+		if heartbeat > 0 {
+			d.Set("heartbeatInSeconds", value.Int(int64(heartbeat)))
+		}
+		x.emit(t, "TaskScheduled", d)
+		x.emit(t, "TaskStarted", value.ObjectOf("resourceType", rtype, "resource", rname))
+	}
+	x.command(RunTask{
+		TaskID: id, StateName: s.Name, Resource: s.Resource, Input: params,
+		TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat, Token: t.taskToken, Credentials: creds,
+	})
+	if timeout > 0 {
+		t.timeoutTimer = x.setTimer(t, timerTaskTimeout, x.now.Add(time.Duration(timeout)*time.Second))
+	}
+	if heartbeat > 0 {
+		t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(time.Duration(heartbeat)*time.Second))
+	}
+}
+
+// seconds evaluates TimeoutSeconds / HeartbeatSeconds (or their …Path
+// forms); 0 means not set.
+func (x *Execution) seconds(t *thread, e *asl.Expr, env *asl.Env) (int, *asl.Failure) {
+	if e == nil {
+		return 0, nil
+	}
+	v, err := e.Eval(env)
+	if err != nil {
+		var nf *jsonpath.NotFoundError
+		if errors.As(err, &nf) {
+			return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter does not reference an input value: %s", e.Field, pathText(e)))
+		}
+		return 0, asFailure(t, err)
+	}
+	n, isNum := v.(value.Number)
+	i, isInt := n.Int()
+	if !isNum || !isInt || i <= 0 {
+		return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter must be a positive integer: %s", e.Field, pathText(e)))
+	}
+	return int(i), nil
+}
+
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) >= 4 {
+		return parts[3]
+	}
+	return ""
+}
+
+func (x *Execution) taskStarted(t *thread, worker string) {
+	fam, _, _ := classify(t.state.Resource)
+	if fam == familyActivity {
+		x.emit(t, "ActivityStarted", value.ObjectOf("workerName", worker))
+	}
+}
+
+func (x *Execution) heartbeat(t *thread) {
+	if t.beatTimer == 0 {
+		return
+	}
+	x.cancelTimer(t.beatTimer)
+	secs, _ := x.seconds(t, t.state.HeartbeatSeconds, x.env(t, t.input))
+	t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(time.Duration(secs)*time.Second))
+}
+
+// endTask forgets the thread's running task and its timers.
+func (x *Execution) endTask(t *thread) {
+	delete(x.tasks, t.taskID)
+	t.taskID = 0
+	x.cancelTimer(t.timeoutTimer)
+	x.cancelTimer(t.beatTimer)
+	t.timeoutTimer, t.beatTimer = 0, 0
+}
+
+// taskDone records a task's result or failure and continues the state.
+func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failure) {
+	x.endTask(t)
+	s := t.state
+	fam, rtype, rname := classify(s.Resource)
+	if failure == nil && value.Size(output) > x.info.MaxPayload {
+		failure = asl.Fail("States.DataLimitExceeded", "The state/task '"+s.Name+"' returned a result with a size exceeding the maximum number of bytes service limit.")
+	}
+	if failure != nil {
+		d := errorDetails(failure.Name, failure.Cause)
+		switch fam {
+		case familyLambda:
+			x.emit(t, "LambdaFunctionFailed", d)
+		case familyActivity:
+			x.emit(t, "ActivityFailed", d)
+		default:
+			d = value.ObjectOf("resourceType", rtype, "resource", rname)
+			if failure.Name != "" {
+				d.Set("error", failure.Name)
+			}
+			if failure.Cause != "" {
+				d.Set("cause", failure.Cause)
+			}
+			x.emit(t, "TaskFailed", d)
+		}
+		x.stateFailed(t, failure)
+		x.resume(t)
+		return
+	}
+	out := value.String(output)
+	switch fam {
+	case familyLambda:
+		x.emit(t, "LambdaFunctionSucceeded", value.ObjectOf("output", out, "outputDetails", untruncated()))
+	case familyActivity:
+		x.emit(t, "ActivitySucceeded", value.ObjectOf("output", out, "outputDetails", untruncated()))
+	default:
+		x.emit(t, "TaskSucceeded", value.ObjectOf("resourceType", rtype, "resource", rname, "output", out, "outputDetails", untruncated()))
+	}
+	x.finishWithResult(t, output)
+	x.resume(t)
+}
+
+// finishWithResult applies ResultSelector and finishes the state.
+func (x *Execution) finishWithResult(t *thread, result any) {
+	if sel := t.state.ResultSelector; sel != nil {
+		v, err := sel.Eval(x.env(t, result))
+		if err != nil {
+			x.stateFailed(t, asFailure(t, err))
+			return
+		}
+		result = v
+	}
+	x.finishState(t, result)
+}
+
+// resume puts t back to work if it can go on.
+func (x *Execution) resume(t *thread) {
+	if !t.done && t.state != nil && !t.waiting() && x.status == Running {
+		x.schedule(t)
+	}
+}
+
+func (x *Execution) taskTimedOut(t *thread, name string) {
+	id := t.taskID
+	x.endTask(t)
+	x.command(CancelTask{TaskID: id})
+	s := t.state
+	fam, rtype, rname := classify(s.Resource)
+	f := asl.Fail(name, "")
+	switch fam {
+	case familyLambda:
+		x.emit(t, "LambdaFunctionTimedOut", errorDetails(name, ""))
+	case familyActivity:
+		x.emit(t, "ActivityTimedOut", errorDetails(name, ""))
+	default:
+		x.emit(t, "TaskTimedOut", value.ObjectOf("resourceType", rtype, "resource", rname, "error", name))
+	}
+	x.stateFailed(t, f)
+	x.resume(t)
+}

@@ -1,0 +1,195 @@
+package interp
+
+import (
+	"time"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// thread runs one graph: the state machine, a Parallel branch or a Map
+// iteration. Threads of one execution interleave only at points where they
+// wait, so the order of events is a function of the inputs.
+type thread struct {
+	parent *thread
+	graph  *asl.Graph
+	index  int // branch or iteration index
+	vars   *scope
+	silent bool // a distributed Map's item: its events are not in this history
+
+	state       *asl.State
+	input       any // the current state's raw input
+	enteredID   int64
+	enteredTime time.Time
+	last        int64 // the event the next one follows
+	retries     []int // attempts so far, per retrier of the current state
+	retryCount  int   // all retries of the current state
+
+	// What the thread waits for.
+	taskID       int64
+	taskToken    string
+	taskParams   any
+	timeoutTimer int64
+	beatTimer    int64
+	waitTimer    int64
+	fan          *fanout
+
+	// A Wait state's output, known when it starts waiting.
+	pendingOutput   any
+	pendingAssigned *value.Object
+
+	done    bool
+	output  any
+	failure *asl.Failure
+}
+
+func (t *thread) goTo(name string, input any) {
+	t.state = t.graph.States[name]
+	t.input = input
+	t.retries = nil
+	t.retryCount = 0
+}
+
+// scope holds workflow variables. Inner scopes (Map iterations, Parallel
+// branches) read the outer ones but assign only their own.
+type scope struct {
+	parent *scope
+	vars   map[string]any
+}
+
+func newScope(parent *scope) *scope { return &scope{parent: parent} }
+
+func (s *scope) get(name string) (any, bool) {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vars[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func (s *scope) set(name string, v any) {
+	if s.vars == nil {
+		s.vars = map[string]any{}
+	}
+	s.vars[name] = v
+}
+
+// env builds what a state's expressions read, with input as "$".
+func (x *Execution) env(t *thread, input any) *asl.Env {
+	e := &asl.Env{Rand: x.rng}
+	e.Input = input
+	e.Context = x.contextObject(t)
+	vars := t.vars
+	e.Vars = vars.get
+	return e
+}
+
+// contextObject builds $$ for the thread's current state.
+func (x *Execution) contextObject(t *thread) *value.Object {
+	ctx := value.NewObject(4)
+	ctx.Set("Execution", x.execCtx)
+	ctx.Set("StateMachine", x.smCtx)
+	if t.state != nil {
+		st := value.NewObject(3)
+		st.Set("EnteredTime", FormatTime(t.enteredTime))
+		st.Set("Name", t.state.Name)
+		if t.state.Type == asl.TypeTask {
+			st.Set("RetryCount", value.Int(int64(t.retryCount)))
+		}
+		ctx.Set("State", st)
+	}
+	if t.taskToken != "" {
+		ctx.Set("Task", value.ObjectOf("Token", t.taskToken))
+	}
+	return ctx
+}
+
+// run executes states of t until it waits or ends.
+func (x *Execution) run(t *thread) {
+	for !t.done && x.status == Running && t.state != nil && t.waiting() == false {
+		x.enter(t)
+	}
+}
+
+func (t *thread) waiting() bool {
+	return t.taskID != 0 || t.waitTimer != 0 || t.fan != nil
+}
+
+// stateEvent names a state's event, e.g. "Pass"+"StateEntered".
+func stateEvent(s *asl.State, suffix string) string { return s.Type + suffix }
+
+// enter runs the current state from its beginning.
+func (x *Execution) enter(t *thread) {
+	s := t.state
+	t.enteredTime = x.now
+	t.enteredID = x.emit(t, stateEvent(s, "StateEntered"),
+		value.ObjectOf("input", value.String(t.input), "inputDetails", untruncated(), "name", s.Name))
+	x.execute(t)
+}
+
+// execute runs the current state's work (again, on a retry).
+func (x *Execution) execute(t *thread) {
+	switch t.state.Type {
+	case asl.TypePass:
+		x.pass(t)
+	case asl.TypeChoice:
+		x.choice(t)
+	case asl.TypeWait:
+		x.wait(t)
+	case asl.TypeSucceed:
+		x.succeed(t)
+	case asl.TypeFail:
+		x.fail(t)
+	case asl.TypeTask:
+		x.task(t)
+	case asl.TypeParallel:
+		x.parallel(t)
+	case asl.TypeMap:
+		x.mapState(t)
+	}
+}
+
+// exit leaves the current state with output and moves to next (or ends the
+// thread when next is "").
+func (x *Execution) exit(t *thread, output any, next string, assigned *value.Object) {
+	s := t.state
+	if size := value.Size(output); size > x.info.MaxPayload {
+		x.stateFailed(t, asl.Fail("States.DataLimitExceeded", "The state/task '"+s.Name+"' returned a result with a size exceeding the maximum number of bytes service limit."))
+		return
+	}
+	details := value.NewObject(5)
+	if assigned != nil {
+		details.Set("assignedVariables", assigned)
+		details.Set("assignedVariablesDetails", untruncated())
+	}
+	details.Set("name", s.Name)
+	details.Set("output", value.String(output))
+	details.Set("outputDetails", untruncated())
+	x.emit(t, stateEvent(s, "StateExited"), details)
+	if next == "" {
+		x.threadDone(t, output)
+		return
+	}
+	t.goTo(next, output)
+}
+
+// threadDone ends t successfully.
+func (x *Execution) threadDone(t *thread, output any) {
+	t.done, t.output, t.state = true, output, nil
+	if t.parent == nil {
+		x.finish(Succeeded, output, "", "")
+		return
+	}
+	x.childDone(t)
+}
+
+// threadFailed ends t with a failure nothing in it caught.
+func (x *Execution) threadFailed(t *thread, f *asl.Failure) {
+	t.done, t.failure, t.state = true, f, nil
+	if t.parent == nil {
+		x.finish(Failed, nil, f.Name, f.Cause)
+		return
+	}
+	x.childFailed(t)
+}
