@@ -1,6 +1,7 @@
 package intrinsic
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -298,6 +299,10 @@ scan:
 	src := p.src[start:p.pos]
 	path, err := jsonpath.Compile(src)
 	if err != nil {
+		var se *jsonpath.SyntaxError
+		if errors.As(err, &se) && se.Offset >= 0 && se.Offset <= len(src) {
+			return arg{}, p.errorf(start+se.Offset, "invalid path %q: %s", src, se.Msg)
+		}
 		return arg{}, p.errorf(start, "invalid path %q: %v", src, err)
 	}
 	return arg{kind: argPath, path: path, pathSrc: src}, nil
