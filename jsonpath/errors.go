@@ -25,10 +25,9 @@ const (
 	MissingProperty
 	// NotAnObject: a member step met a value that is not an object.
 	NotAnObject
-	// NotAnArray: an index step met a value that is not an array.
+	// NotAnArray: an index or slice step met a value that is not an array
+	// (null included: Jackson holds JSON null as a node, not a Java null).
 	NotAnArray
-	// NullValue: an index step met null.
-	NullValue
 	// UndefinedVariable: the path's variable is not set.
 	UndefinedVariable
 )
@@ -43,8 +42,9 @@ type NotFoundError struct {
 	// NoResults, the prefix up to and including the missing member for
 	// MissingProperty, the prefix before the failing step otherwise.
 	At string
-	// Step is the canonical form of the step that failed ("['b']", "[0]");
-	// empty for NoResults and UndefinedVariable.
+	// Step is the canonical form Jayway's message quotes: the failing
+	// member ("['b']") for NotAnObject, the failing step and the rest of
+	// the path ("[0]['c']") for NotAnArray; empty otherwise.
 	Step string
 	// Found is the value met where an object or array was needed
 	// (NotAnObject, NotAnArray).
@@ -60,8 +60,6 @@ func (e *NotFoundError) Error() string {
 			"This is not a json object according to the JsonProvider: '%s'.", e.Step, e.At, javaClass(e.Found), jsonProvider)
 	case NotAnArray:
 		return fmt.Sprintf("Filter: %s can only be applied to arrays. Current context is: %s", e.Step, javaString(e.Found))
-	case NullValue:
-		return "The path " + e.At + " is null"
 	case UndefinedVariable:
 		return "Variable " + e.At + " is not defined"
 	}
@@ -80,11 +78,15 @@ func (e *SetError) Error() string {
 	return fmt.Sprintf("cannot set %s: %s at %s", e.Path, e.Msg, e.At)
 }
 
-// EvalError reports a failure while evaluating an indefinite path or a
-// function (a function applied to the wrong kind of value, say).
+// EvalError reports a failure other than a missing value: a function given
+// nothing to aggregate, a filter applied to a primitive, an evaluation too
+// large to finish. Msg is Jayway's message where Jayway has one.
 type EvalError struct {
-	Path string
+	Path string // the path's source text
 	Msg  string
+	// invalid marks Jayway's InvalidPathException, which a filter treats as
+	// "no match" rather than as a failure of the whole evaluation.
+	invalid bool
 }
 
 func (e *EvalError) Error() string { return e.Msg }

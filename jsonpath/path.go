@@ -1,8 +1,6 @@
 package jsonpath
 
-import (
-	"strings"
-)
+import "strings"
 
 // Root names the document a path starts from.
 type Root uint8
@@ -11,21 +9,11 @@ const (
 	RootInput    Root = iota // "$..."  the state input (or whatever document the caller gives)
 	RootContext              // "$$..." the context object
 	RootVariable             // "$name..." an ASL workflow variable, e.g. "$x", "$x.y[0]"
-)
 
-// String returns the root as it is written in a path ("$", "$$" or "$name"
-// is written by Path.String; this returns a word for messages).
-func (r Root) String() string {
-	switch r {
-	case RootInput:
-		return "input"
-	case RootContext:
-		return "context"
-	case RootVariable:
-		return "variable"
-	}
-	return "unknown"
-}
+	// rootCurrent is "@", the item a filter is testing; it only occurs in
+	// paths inside filters.
+	rootCurrent Root = 255
+)
 
 // Path is a compiled JSONPath. It is immutable and safe for concurrent use.
 type Path struct {
@@ -33,25 +21,23 @@ type Path struct {
 	root     Root
 	variable string
 	steps    []step
-	// definite is Jayway's notion: no wildcard, deep scan, filter, union or
-	// slice anywhere in the path.
-	definite bool
+	// defs[i] is Jayway's isUpstreamDefinite for step i: every step before
+	// it is definite. defs[len(steps)] is whether the whole path is.
+	defs []bool
 	// reference is ASL's reference path: named members and non-negative
 	// single indexes only.
 	reference bool
-	// canonical is Jayway's bracket form, computed once at compile time
-	// because error messages and callers ask for it on hot paths.
+	// simple is set when every step is a single member or index, which
+	// Eval walks without allocating.
+	simple bool
+	// canonical is Jayway's bracket form, computed once because error
+	// messages quote it.
 	canonical string
 }
 
 // Compile parses src. Errors are *SyntaxError.
 func Compile(src string) (*Path, error) {
-	p := &parser{src: src}
-	path, err := p.parsePath()
-	if err != nil {
-		return nil, err
-	}
-	return path, nil
+	return compilePath(src)
 }
 
 // MustCompile is Compile for paths known to be valid; it panics on error.
@@ -76,8 +62,10 @@ func (p *Path) Variable() string { return p.variable }
 // members and single non-negative indexes.
 func (p *Path) IsReference() bool { return p.reference }
 
-// IsDefinite reports whether p names at most one value in Jayway's sense.
-func (p *Path) IsDefinite() bool { return p.definite }
+// IsDefinite reports whether p names at most one value in Jayway's sense:
+// no wildcard, deep scan, filter, slice, several indexes, or several names
+// before the last step.
+func (p *Path) IsDefinite() bool { return p.defs[len(p.steps)] }
 
 // Canonical returns Jayway's bracket form of the path, e.g. $['a']['b'][0],
 // the form Jayway's exception messages quote. The root is written as in the
@@ -90,11 +78,13 @@ func (p *Path) rootText() string {
 		return "$$"
 	case RootVariable:
 		return "$" + p.variable
+	case rootCurrent:
+		return "@"
 	}
 	return "$"
 }
 
-// canonicalPrefix writes the canonical form of the root and the first n steps.
+// canonicalRange writes the canonical form of the root and steps [0, n).
 func (p *Path) canonicalPrefix(n int) string {
 	var b strings.Builder
 	b.WriteString(p.rootText())
@@ -102,4 +92,46 @@ func (p *Path) canonicalPrefix(n int) string {
 		p.steps[i].writeCanonical(&b)
 	}
 	return b.String()
+}
+
+// canonicalFrom writes steps [i, len) without the root, as Jayway's
+// PathToken.toString does for the rest of a path.
+func (p *Path) canonicalFrom(i int) string {
+	var b strings.Builder
+	for ; i < len(p.steps); i++ {
+		p.steps[i].writeCanonical(&b)
+	}
+	return b.String()
+}
+
+// finish computes what the evaluator needs from the steps.
+func (path *Path) finish() {
+	path.canonical = path.canonicalPrefix(len(path.steps))
+	// Jayway evaluates "$..x.fn()" as "$.fn()" with "$..x" as the
+	// function's only argument (CompiledPath.invertScannerFunctionRelationship).
+	if n := len(path.steps); n >= 2 && path.steps[0].kind == stepScan && path.steps[n-1].kind == stepFunction {
+		inner := &Path{src: path.src, root: path.root, variable: path.variable, steps: path.steps[: n-1 : n-1]}
+		inner.finish()
+		fn := path.steps[n-1]
+		fn.args = []fnArg{{path: inner}}
+		path.steps = []step{fn}
+	}
+
+	n := len(path.steps)
+	path.defs = make([]bool, n+1)
+	path.defs[0] = true
+	path.reference, path.simple = true, true
+	for i := range path.steps {
+		s := &path.steps[i]
+		path.defs[i+1] = path.defs[i] && s.definite(i == n-1)
+		switch s.kind {
+		case stepMember:
+		case stepIndex:
+			if s.index < 0 {
+				path.reference = false
+			}
+		default:
+			path.reference, path.simple = false, false
+		}
+	}
 }

@@ -14,15 +14,15 @@ const (
 	stepIndexes                  // [0,1]
 	stepSlice                    // [a:b]
 	stepWildcard                 // .* or [*]
-	stepScan                     // .. followed by the step it scans for
+	stepScan                     // .. : the next step is applied at every level
 	stepFilter                   // [?(...)]
 	stepFunction                 // .name(args)
 )
 
-// step is one compiled path segment. Only the fields of its kind are set.
+// step is one compiled path token. Only the fields of its kind are set.
 type step struct {
 	kind    stepKind
-	name    string   // stepMember, stepFunction (the function name)
+	name    string   // stepMember; stepFunction: the function name
 	index   int      // stepIndex
 	names   []string // stepMembers
 	indexes []int    // stepIndexes
@@ -30,9 +30,16 @@ type step struct {
 	to      int
 	hasFrom bool
 	hasTo   bool
-	scan    *step // stepScan: the step applied at every level
-	filter  expr  // stepFilter
-	args    []expr
+	filter  expr     // stepFilter
+	fn      function // stepFunction
+	args    []fnArg
+}
+
+// fnArg is a function argument: a path evaluated against the root
+// document, or a JSON literal.
+type fnArg struct {
+	path *Path
+	lit  any
 }
 
 func writeQuoted(b *strings.Builder, s string) {
@@ -41,7 +48,7 @@ func writeQuoted(b *strings.Builder, s string) {
 	b.WriteByte('\'')
 }
 
-// writeCanonical writes the step as Jayway's PathToken.toString does.
+// writeCanonical writes the step as Jayway's getPathFragment does.
 func (s *step) writeCanonical(b *strings.Builder) {
 	switch s.kind {
 	case stepMember:
@@ -84,20 +91,28 @@ func (s *step) writeCanonical(b *strings.Builder) {
 		b.WriteString("[*]")
 	case stepScan:
 		b.WriteString("..")
-		if s.scan != nil {
-			s.scan.writeCanonical(b)
-		}
 	case stepFilter:
 		b.WriteString("[?]")
 	case stepFunction:
 		b.WriteByte('.')
 		b.WriteString(s.name)
-		b.WriteString("()")
+		if len(s.args) > 0 {
+			b.WriteString("(...)")
+		} else {
+			b.WriteString("()")
+		}
 	}
 }
 
-func (s *step) canonical() string {
-	var b strings.Builder
-	s.writeCanonical(&b)
-	return b.String()
+// definite reports Jayway's isTokenDefinite: whether the step yields at
+// most one value. Several names are definite only as the last step, where
+// Jayway merges them into one object.
+func (s *step) definite(leaf bool) bool {
+	switch s.kind {
+	case stepMember, stepIndex, stepFunction:
+		return true
+	case stepMembers:
+		return leaf
+	}
+	return false
 }

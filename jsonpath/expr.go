@@ -1,4 +1,0 @@
-package jsonpath
-
-// expr is a filter expression or function argument.
-type expr interface{}
