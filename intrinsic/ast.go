@@ -13,6 +13,9 @@ import (
 type Call struct {
 	fn   *function
 	args []arg
+	// tmpl is States.Format's template split at its placeholders, when the
+	// template is a string literal and so known at compile time.
+	tmpl []string
 }
 
 // Name returns the function's name, e.g. "States.Format".

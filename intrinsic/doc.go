@@ -27,8 +27,10 @@
 //     *jsonpath.Env.
 //  2. Pass Eval a random source for States.UUID and States.MathRandom without
 //     a seed; record what it draws if executions must replay identically.
-//  3. Treat a *jsonpath.NotFoundError from Eval as a path failure, not an
-//     intrinsic failure: Eval returns it unchanged.
+//  3. Treat an error from package jsonpath (*jsonpath.NotFoundError when a
+//     path argument names nothing) as a path failure, not an intrinsic
+//     failure: Eval returns it unchanged. Only *Error is an intrinsic
+//     failure.
 //
 // Behaviour follows recordings of real AWS where they exist and AWS's
 // documentation otherwise: numbers with a fraction are rounded as Java's

@@ -18,9 +18,9 @@ func (e *Error) Error() string { return "intrinsic: " + e.Cause }
 // Eval runs the call and returns its value, built fresh (arguments read from
 // env are shared, never modified).
 //
-// Path arguments read env. A path that names nothing returns the
-// *jsonpath.NotFoundError from package jsonpath unchanged, so the caller can
-// report it the way it reports any other path; every other failure is an
+// Path arguments read env. A path that fails (a *jsonpath.NotFoundError when
+// it names nothing) returns package jsonpath's error unchanged, so the caller
+// can report it the way it reports any other path; every other failure is an
 // *Error. rnd supplies randomness for States.UUID and States.MathRandom
 // without a seed; with a nil rnd those two fail.
 func (c *Call) Eval(env *jsonpath.Env, rnd *rand.Rand) (any, error) {

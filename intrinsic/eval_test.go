@@ -86,6 +86,8 @@ func TestArrays(t *testing.T) {
 		{src: `States.Array()`, want: `[]`},
 		{src: `States.ArrayPartition($.a, 2)`, input: `{"a":[1,2,3,4,5]}`, want: `[[1,2],[3,4],[5]]`},
 		{src: `States.ArrayPartition($.a, 4)`, input: `{"a":[]}`, want: `[]`},
+		{src: `States.ArrayPartition($.a, 5)`, input: `{"a":[0,1,2,3]}`, want: `[[0,1,2,3]]`},
+		{src: `States.ArrayPartition($.a, 3)`, input: `{"a":[0,1,2,3]}`, want: `[[0,1,2],[3]]`},
 		{src: `States.ArrayPartition($.a, 0)`, input: `{"a":[1]}`, cause: "positive integer"},
 		{src: `States.ArrayPartition($.a, 1.5)`, input: `{"a":[1,2,3]}`, want: `[[1,2],[3]]`},
 		{src: `States.ArrayContains($.a, 5)`, input: `{"a":[1,2,5]}`, want: `true`},
@@ -96,6 +98,9 @@ func TestArrays(t *testing.T) {
 		{src: `States.ArrayRange(1, 9, 2)`, want: `[1,3,5,7,9]`},
 		{src: `States.ArrayRange(1, 10, 2)`, want: `[1,3,5,7,9]`},
 		{src: `States.ArrayRange(0, 3, 1)`, want: `[0,1,2,3]`},
+		{src: `States.ArrayRange(0, 10, 3)`, want: `[0,3,6,9]`},
+		{src: `States.ArrayRange(1, 9, 9)`, want: `[1]`},
+		{src: `States.ArrayRange(0.5, 2.4, 1)`, want: `[1,2]`},
 		{src: `States.ArrayRange(5, 1, -2)`, want: `[5,3,1]`},
 		{src: `States.ArrayRange(5, 1, 1)`, want: `[]`},
 		{src: `States.ArrayRange(1, 1000, 1)`, want: "[" + seq(1, 1000) + "]"},
@@ -306,5 +311,27 @@ func TestJavaText(t *testing.T) {
 		if got, ok := roundNumber(tc.in); !ok || got != tc.want {
 			t.Errorf("roundNumber(%s) = %d, %v; want %d", tc.in, got, ok, tc.want)
 		}
+	}
+}
+
+func BenchmarkEval(b *testing.B) {
+	env := &jsonpath.Env{Input: value.MustParse(`{"name":"Arnav","arn":"arn:aws:imagebuilder:us-east-1:1:image-recipe/my-recipe/1.2.3","n":41}`)}
+	for _, src := range []string{
+		`States.Format('Hello, {}!', $.name)`,
+		`States.MathAdd($.n, 1)`,
+		`States.Format('{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.arn, '/'), 2), '.'), 1))`,
+	} {
+		c, err := Compile(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Eval(env, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -11,12 +11,7 @@ import (
 // evalFormat implements States.Format(template, values...): each {} in the
 // template is replaced by the next value, printed as Java prints it.
 func evalFormat(e *callEnv, args []any) (any, error) {
-	var parts []string
-	if t := &e.call.args[0]; t.kind == argLiteral && t.bad == "" {
-		if _, ok := t.lit.(string); ok {
-			parts = literalTemplate(t.raw)
-		}
-	}
+	parts := e.call.tmpl
 	if parts == nil {
 		s, err := stringArg(e, args, 0)
 		if err != nil {
@@ -65,7 +60,7 @@ func literalTemplate(raw string) []string {
 }
 
 // writeJava prints v as AWS's Java implementation does when it turns a value
-// into text: strings bare at the top level, numbers as Java prints them,
+// into text: strings without quotes, numbers as Java prints them,
 // arrays as java.util.List ("[1, 2]") and objects as java.util.Map
 // ("{a=1, b=[]}"), whose members are printed the same way.
 func writeJava(b *strings.Builder, v any) {

@@ -139,6 +139,13 @@ func (p *parser) call(depth int) (*Call, error) {
 	if n := len(c.args); n < fn.minArgs || fn.maxArgs >= 0 && n > fn.maxArgs {
 		return nil, p.errorf(start, "%s", fn.arityMessage(n))
 	}
+	if name == "States.Format" {
+		if t := &c.args[0]; t.kind == argLiteral && t.bad == "" {
+			if _, ok := t.lit.(string); ok {
+				c.tmpl = literalTemplate(t.raw)
+			}
+		}
+	}
 	return c, nil
 }
 
