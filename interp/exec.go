@@ -32,6 +32,7 @@ type Info struct {
 	StateMachineName string
 	RoleArn          string
 	Input            any    // the execution input, decoded
+	InputText        string // the input as the caller wrote it, recorded verbatim; "" to encode Input
 	Seed             uint64 // the source of every random value the execution uses
 	RedriveCount     int
 
@@ -173,7 +174,11 @@ func (x *Execution) begin() {
 	x.smCtx = value.ObjectOf("Id", x.info.StateMachineArn, "Name", x.info.StateMachineName)
 
 	x.root = &thread{graph: &x.sm.Graph, vars: newScope(nil)}
-	details := value.ObjectOf("input", value.String(x.info.Input), "inputDetails", untruncated(), "roleArn", x.info.RoleArn)
+	inputText := x.info.InputText
+	if inputText == "" {
+		inputText = value.String(x.info.Input)
+	}
+	details := value.ObjectOf("input", inputText, "inputDetails", untruncated(), "roleArn", x.info.RoleArn)
 	if x.info.StateMachineAliasArn != "" {
 		details.Set("stateMachineAliasArn", x.info.StateMachineAliasArn)
 	}
@@ -218,6 +223,15 @@ func (x *Execution) emit(t *thread, typ string, details *value.Object) int64 {
 	id := x.emitPrev(typ, details, t.last)
 	t.last = id
 	return id
+}
+
+// emitFor appends an event of thread t that follows prev without moving
+// t's chain. Events of silent threads are dropped.
+func (x *Execution) emitFor(t *thread, typ string, details *value.Object, prev int64) int64 {
+	if t.silent {
+		return prev
+	}
+	return x.emitPrev(typ, details, prev)
 }
 
 // emitPrev appends an event with an explicit previous event id.

@@ -91,13 +91,13 @@ func (x *Execution) mapState(t *thread) {
 		}
 		fan.maxConc = n
 	}
+	fan.startID = x.emit(t, "MapStateStarted", value.ObjectOf("length", value.Int(int64(len(arr)))))
 	if fan.distributed {
 		if f := x.tolerance(t, fan, env); f != nil {
 			x.stateFailed(t, f)
 			return
 		}
 	}
-	fan.startID = x.emit(t, "MapStateStarted", value.ObjectOf("length", value.Int(int64(len(arr)))))
 	t.fan = fan
 	if fan.distributed {
 		fan.runArn = x.mapRunArn(t)
@@ -279,7 +279,7 @@ func (x *Execution) childDone(c *thread) {
 	fan.pending--
 	if fan.isMap {
 		if !c.silent {
-			p.last = x.emitPrev("MapIterationSucceeded", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			p.last = x.emitFor(p, "MapIterationSucceeded", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
 		}
 		if fan.next < len(fan.items) {
 			if n := x.iteration(p, c.last); n != nil {
@@ -302,14 +302,15 @@ func (x *Execution) fanDone(p *thread) {
 	p.fan = nil
 	if fan.isMap {
 		if fan.distributed {
-			// Recorded histories show MapStateExited following MapRunStarted.
-			run := x.emitPrev("MapRunSucceeded", nil, p.last)
-			x.emitPrev("MapStateSucceeded", nil, run)
+			// Most recorded histories have MapStateSucceeded and
+			// MapStateExited both follow MapRunSucceeded.
+			x.emit(p, "MapRunSucceeded", nil)
+			x.emitFor(p, "MapStateSucceeded", nil, p.last)
 		} else {
-			x.emitPrev("MapStateSucceeded", nil, p.last)
+			x.emitFor(p, "MapStateSucceeded", nil, p.last)
 		}
 	} else {
-		x.emitPrev("ParallelStateSucceeded", nil, p.last)
+		x.emitFor(p, "ParallelStateSucceeded", nil, p.last)
 	}
 	x.finishWithResult(p, fan.results)
 }
@@ -326,7 +327,7 @@ func (x *Execution) childFailed(c *thread) {
 	f := c.failure
 	if fan.isMap {
 		if !c.silent {
-			x.emitPrev("MapIterationFailed", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			x.emitFor(p, "MapIterationFailed", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
 		}
 		if fan.distributed {
 			fan.failures++
@@ -351,15 +352,17 @@ func (x *Execution) childFailed(c *thread) {
 	}
 	x.abortChildren(p)
 	p.fan = nil
-	switch {
-	case fan.isMap && fan.distributed:
-		x.emit(p, "MapRunFailed", value.ObjectOf("error", "States.ExceedToleratedFailureThreshold", "cause", "The specified tolerance threshold was exceeded"))
-		x.emit(p, "MapStateFailed", nil)
+	if fan.isMap && fan.distributed {
 		f = asl.Fail("States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
-	case fan.isMap:
-		x.emit(p, "MapStateFailed", nil)
-	default:
-		x.emit(p, "ParallelStateFailed", nil)
+		x.emit(p, "MapRunFailed", value.ObjectOf("error", f.Name, "cause", f.Cause))
+	}
+	// A retry starts the state over without a failure event.
+	if !x.willRetry(p, f) {
+		if fan.isMap {
+			x.emit(p, "MapStateFailed", nil)
+		} else {
+			x.emit(p, "ParallelStateFailed", nil)
+		}
 	}
 	x.stateFailed(p, f)
 	x.resume(p)
@@ -390,7 +393,7 @@ func (x *Execution) abortChildren(p *thread) {
 	for _, c := range fan.children {
 		x.abortThread(c)
 		if fan.isMap && !c.silent {
-			x.emitPrev("MapIterationAborted", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			x.emitFor(p, "MapIterationAborted", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
 		}
 	}
 	fan.children = nil

@@ -60,6 +60,17 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 	x.threadFailed(t, f)
 }
 
+// willRetry reports whether a failure f of t's current state will be
+// retried rather than caught or propagated.
+func (x *Execution) willRetry(t *thread, f *asl.Failure) bool {
+	for i, r := range t.state.Retry {
+		if asl.MatchesError(r.ErrorEquals, f.Name) {
+			return t.retries == nil || t.retries[i] < r.MaxAttempts
+		}
+	}
+	return false
+}
+
 func (x *Execution) timerFired(id int64, tm timer) {
 	t := tm.t
 	switch tm.kind {

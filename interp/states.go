@@ -217,11 +217,11 @@ func (x *Execution) wait(t *thread) {
 		n, isNum := v.(value.Number)
 		secs, isInt := n.Int()
 		if !isNum || !isInt || !n.IsInteger() {
-			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter cannot be parsed as a long value: %s", field, pathText(s.Seconds))))
+			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter cannot be parsed as a long value: %s == %s", field, pathText(s.Seconds), plain(v))))
 			return
 		}
 		if secs < 0 {
-			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter references a negative value: %s", field, pathText(s.Seconds))))
+			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter references a negative value: %s == %s", field, pathText(s.Seconds), plain(v))))
 			return
 		}
 		until = x.now.Add(time.Duration(min(secs, math.MaxInt64/int64(time.Second))) * time.Second)
@@ -240,7 +240,7 @@ func (x *Execution) wait(t *thread) {
 		str, _ := v.(string)
 		ts, ok := asl.ParseTimestamp(str)
 		if !ok {
-			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter does not reference a valid ISO-8601 extended offset date-time format string: %s", field, pathText(s.Timestamp))))
+			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", field, pathText(s.Timestamp), plain(v))))
 			return
 		}
 		until = ts
@@ -261,6 +261,14 @@ func (x *Execution) wait(t *thread) {
 		until = x.now
 	}
 	t.waitTimer = x.setTimer(t, timerWait, until)
+}
+
+// plain writes a value for a cause: strings as they are, others as JSON.
+func plain(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return value.String(v)
 }
 
 func pathText(e *asl.Expr) string {

@@ -89,6 +89,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	info := executionInfo(files[0], *name, *typ)
 	info.Input = in
+	info.InputText = string(inText)
 	res, err := engine.Run(context.Background(), sm, engine.RunOptions{Info: info, WaitScale: *waitScale})
 	if err != nil {
 		fmt.Fprintf(stderr, "cairn: %v\n", err)
@@ -162,7 +163,7 @@ func describe(info interp.Info, res *engine.Result, input []byte, history bool) 
 	if res.Status != interp.Running {
 		o.Set("stopDate", timestamp(res.Stop))
 	}
-	o.Set("input", value.String(info.Input))
+	o.Set("input", info.InputText)
 	o.Set("inputDetails", value.ObjectOf("included", true))
 	if res.Status == interp.Succeeded {
 		o.Set("output", value.String(res.Output))

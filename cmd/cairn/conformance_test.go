@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cairn-sfn/cairn/internal/conformance"
+)
+
+var update = flag.Bool("update", false, "rewrite the conformance baselines in testdata/")
+
+// recordedNames finds the state machine and execution names a case's
+// normalizers map to <ArnPart_0idx> and <ExecArnPart_0idx>, so that our run
+// uses the names the recording had.
+func recordedNames(c *conformance.Case) (machine, execution string) {
+	for _, n := range c.Normalizers {
+		if n.Type != "regex" {
+			continue
+		}
+		lit := regexp.MustCompile(`\\(.)`).ReplaceAllString(n.Pattern, "$1")
+		switch n.Replacement {
+		case "<ArnPart_0idx>":
+			if machine == "" {
+				machine = lit
+			}
+		case "<ExecArnPart_0idx>":
+			if execution == "" {
+				execution = lit
+			}
+		}
+	}
+	if machine == "" {
+		machine = "StateMachine"
+	}
+	return machine, execution
+}
+
+// runThroughCLI runs a case exactly as a user would with `cairn run`.
+func runThroughCLI(dir string) conformance.Runner {
+	return func(ctx context.Context, c *conformance.Case) (*conformance.Result, error) {
+		def, err := c.DefinitionText()
+		if err != nil {
+			return nil, err
+		}
+		machine, execName := recordedNames(c)
+		caseDir, err := os.MkdirTemp(dir, "case")
+		if err != nil {
+			return nil, err
+		}
+		file := filepath.Join(caseDir, machine+".json")
+		if err := os.WriteFile(file, []byte(def), 0o644); err != nil {
+			return nil, err
+		}
+		args := []string{"run", file, "--history", "--input", c.InputText(), "--type", c.StateMachineType}
+		if execName != "" {
+			args = append(args, "--name", execName)
+		}
+		if c.StateMachineType == "" {
+			args[len(args)-1] = "STANDARD"
+		}
+		var stdout, stderr bytes.Buffer
+		code := dispatch(args, &stdout, &stderr)
+		if code == 2 {
+			return nil, fmt.Errorf("cairn run: %s", strings.TrimSpace(stderr.String()))
+		}
+		var out struct {
+			Status string          `json:"status"`
+			Output *string         `json:"output"`
+			Error  string          `json:"error"`
+			Cause  string          `json:"cause"`
+			Events json.RawMessage `json:"events"`
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			return nil, fmt.Errorf("cairn run printed no JSON: %v", err)
+		}
+		if c.HistoryRequest != nil && c.HistoryRequest.ReverseOrder {
+			out.Events, err = reversed(out.Events)
+			if err != nil {
+				return nil, err
+			}
+		}
+		res := &conformance.Result{Status: out.Status, Error: out.Error, Cause: out.Cause, History: out.Events}
+		if out.Output != nil {
+			res.Output = []byte(*out.Output)
+		}
+		return res, nil
+	}
+}
+
+// reversed returns a JSON array with its elements in reverse order, as
+// GetExecutionHistory answers with reverseOrder.
+func reversed(events json.RawMessage) (json.RawMessage, error) {
+	var list []json.RawMessage
+	if err := json.Unmarshal(events, &list); err != nil {
+		return nil, err
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return json.Marshal(list)
+}
+
+func cliEnv() conformance.Env {
+	return conformance.Env{Account: defaultAccount, Region: defaultRegion, RoleArn: "arn:aws:iam::" + defaultAccount + ":role/cairn"}
+}
+
+// TestConformanceJSONPath runs the pure JSONPath cases recorded from AWS
+// through `cairn run` and fails when a case that passed before fails now.
+func TestConformanceJSONPath(t *testing.T) {
+	path := conformance.DefaultPath()
+	if path == "" {
+		t.Skip("../shared/conformance/cases.jsonl not found: the AWS recordings are not beside this checkout")
+	}
+	cases, err := conformance.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = conformance.Filter(cases, func(c *conformance.Case) bool {
+		return conformance.ExecutionKinds(c) && conformance.PureJSONPath(c)
+	})
+	rep := conformance.Run(t.Context(), cases, runThroughCLI(t.TempDir()), cliEnv())
+	t.Logf("pure JSONPath cases through cairn run: %s", rep.Summary())
+	if testing.Verbose() {
+		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
+			for _, o := range rep.Failures(lvl) {
+				t.Logf("%s fail %s: %s", lvl, o.ID, o.Levels.Diff)
+			}
+		}
+	}
+	baseline := filepath.Join("testdata", "conformance_jsonpath.txt")
+	if *update {
+		if err := conformance.WriteBaseline(baseline, rep); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	regressions, err := conformance.CheckBaseline(baseline, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range regressions {
+		t.Errorf("regression: %s", r)
+	}
+}
