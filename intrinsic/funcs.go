@@ -85,7 +85,7 @@ func (f *function) arityMessage(n int) string {
 		want = fmt.Sprintf("%d to %d", f.minArgs, f.maxArgs)
 	}
 	noun := "arguments"
-	if f.minArgs == 1 && f.maxArgs == 1 {
+	if f.minArgs == 1 && f.maxArgs <= 1 {
 		noun = "argument"
 	}
 	return fmt.Sprintf("%s takes %s %s, but %d %s given", f.name, want, noun, n, plural(n, "was", "were"))

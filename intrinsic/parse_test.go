@@ -10,6 +10,23 @@ import (
 	"github.com/cairn-sfn/cairn/value"
 )
 
+// TestNames checks that the 18 documented functions, and only they, exist.
+func TestNames(t *testing.T) {
+	t.Parallel()
+	names := Names()
+	if len(names) != 18 {
+		t.Fatalf("Names() has %d functions, want 18", len(names))
+	}
+	for _, n := range names {
+		if f := lookup(n); f == nil || f.name != n {
+			t.Errorf("lookup(%q) = %v", n, f)
+		}
+		if lookup(strings.ToLower(n)) != nil || lookup(strings.TrimPrefix(n, "States.")) != nil {
+			t.Errorf("%s is found under another spelling", n)
+		}
+	}
+}
+
 func TestIsCall(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -90,7 +107,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"States.Array($.a[0)", -1, `invalid path "$.a[0)"`},
 		{"States.Array($.a..)", -1, `invalid path "$.a.."`},
 		{"States.Array($.a['b)", 13, "unterminated path"},
-		{"States.Format()", 0, "States.Format takes at least 1 arguments, but 0 were given"},
+		{"States.Format()", 0, "States.Format takes at least 1 argument, but 0 were given"},
 		{"States.UUID(1)", 0, "States.UUID takes exactly 0 arguments, but 1 was given"},
 		{"States.ArrayLength()", 0, "States.ArrayLength takes exactly 1 argument, but 0 were given"},
 		{"States.MathRandom(1)", 0, "States.MathRandom takes 2 to 3 arguments, but 1 was given"},
