@@ -15,7 +15,7 @@ const (
 	// workLimit bounds the steps one evaluation may take, so that paths
 	// such as $..*..*..* over a large document fail instead of running
 	// for minutes.
-	workLimit = 1 << 24
+	workLimit = 1 << 22
 )
 
 // Env is what a path reads from.

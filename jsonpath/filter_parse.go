@@ -182,9 +182,10 @@ func (p *parser) parseRelation() (expr, error) {
 	save := p.pos
 	if op, ok := p.parseRelOp(); ok {
 		right, _, err := p.parseValue()
-		if err == nil {
-			return &relExpr{left: left, op: op, right: right}, nil
+		if err != nil {
+			return nil, err
 		}
+		return &relExpr{left: left, op: op, right: right}, nil
 	}
 	p.pos = save
 	if left.path == nil {

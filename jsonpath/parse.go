@@ -65,6 +65,7 @@ func compilePath(src string) (*Path, error) {
 	if err != nil {
 		return nil, err
 	}
+	path.src = src
 	return path, nil
 }
 
@@ -119,7 +120,7 @@ func (p *parser) parsePath(inFilter bool) (*Path, error) {
 			return nil, err
 		}
 		if n := len(path.steps); n >= 2 && path.steps[n-1].kind == stepFunction && path.steps[n-2].kind == stepScan {
-			return nil, p.errorAt(at, "a function cannot follow '..'")
+			return nil, p.errorAt(at+2, "a function cannot follow '..'")
 		}
 	}
 	path.finish()
@@ -297,7 +298,7 @@ func (p *parser) parseArg(start, end int, name string, onlyArg bool) (*fnArg, er
 			return nil, err
 		}
 		return &fnArg{path: sp}, nil
-	case c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9'):
+	case c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n':
 		v, err := parseLenientJSON(p.src[start:end])
 		if err != nil {
 			return nil, p.errorAt(start, "argument to %s() is not valid JSON: %v", name, err)

@@ -50,7 +50,11 @@ func (p *Path) set(cur any, exists bool, i int, v any) (any, error) {
 	case stepIndex:
 		arr, ok := cur.([]any)
 		if !ok {
-			return nil, &SetError{Path: p.src, At: p.canonicalPrefix(i), Msg: "not an array: " + kindOf(cur)}
+			kind := kindOf(cur)
+			if !exists {
+				kind = "missing"
+			}
+			return nil, &SetError{Path: p.src, At: p.canonicalPrefix(i), Msg: "not an array: " + kind}
 		}
 		if s.index < 0 || s.index >= len(arr) {
 			return nil, &SetError{Path: p.src, At: p.canonicalPrefix(i + 1), Msg: "index out of range"}
