@@ -72,19 +72,19 @@ type node struct {
 	token string // the source token, for error messages
 
 	lhs, rhs    *node
-	expressions []*node     // array constructor, block
-	pairs       [][2]*node  // object constructor
-	steps       []*node     // path
-	args        []*node     // function call arguments
-	procedure   *node       // function call target
-	body        *node       // lambda
-	params      []string    // lambda parameter names
-	sig         *signature  // lambda signature
-	cond        *node       // condition
-	then, els   *node       // condition branches
-	pattern     *node       // transform
-	update, del *node       // transform
-	terms       []sortTerm  // sort
+	expressions []*node    // array constructor, block
+	pairs       [][2]*node // object constructor
+	steps       []*node    // path
+	args        []*node    // function call arguments
+	procedure   *node      // function call target
+	body        *node      // lambda
+	params      []string   // lambda parameter names
+	sig         *signature // lambda signature
+	cond        *node      // condition
+	then, els   *node      // condition branches
+	pattern     *node      // transform
+	update, del *node      // transform
+	terms       []sortTerm // sort
 	re          *regexp.Regexp
 	rawTerms    []sortTerm // parse-time sort terms
 	rawPairs    [][2]*node // parse-time group pairs

@@ -603,12 +603,17 @@ func wildcard(input any) any {
 	if a, ok := input.(*array); ok && a.outerWrapper && len(a.items) > 0 {
 		input = a.items[0]
 	}
-	o, ok := input.(*value.Object)
-	if !ok {
-		return newSeq()
-	}
 	out := newSeq()
-	for _, v := range o.All() {
+	var vals []any
+	switch x := input.(type) {
+	case *value.Object:
+		for _, v := range x.All() {
+			vals = append(vals, v)
+		}
+	case []any, *array:
+		vals = arrayItems(x)
+	}
+	for _, v := range vals {
 		if isArray(v) {
 			out.items = flattenInto(v, out.items)
 			out.seq = false // appending an array yields a plain array, as in jsonata-js
@@ -684,10 +689,16 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 	switch n.op {
 	case "+", "-", "*", "/", "%":
 		l, lok := toFloat(lhs)
+		if lok && (math.IsInf(l, 0) || math.IsNaN(l)) {
+			return nil, ev.errorf("D1001", n, lhs, "number out of range")
+		}
 		if !lok && !isUndef(lhs) {
 			return nil, ev.errorf("T2001", n, lhs, "the left side of the %q operator must evaluate to a number", n.op)
 		}
 		r, rok := toFloat(rhs)
+		if rok && (math.IsInf(r, 0) || math.IsNaN(r)) {
+			return nil, ev.errorf("D1001", n, rhs, "number out of range")
+		}
 		if !rok && !isUndef(rhs) {
 			return nil, ev.errorf("T2002", n, rhs, "the right side of the %q operator must evaluate to a number", n.op)
 		}
@@ -706,9 +717,6 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 			res = l / r
 		case "%":
 			res = math.Mod(l, r)
-		}
-		if math.IsInf(res, 0) || math.IsNaN(res) {
-			return nil, ev.errorf("D1001", n, nil, "number out of range")
 		}
 		return res, nil
 	case "=", "!=":

@@ -36,6 +36,9 @@ type native struct {
 }
 
 func (n *native) arity() int {
+	if n.name == "string" {
+		return 1 // its second parameter is optional in jsonata-js's implementation
+	}
 	if n.sig == nil {
 		return 1
 	}
@@ -184,11 +187,6 @@ func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, er
 }
 
 func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (any, error) {
-	ev.depth++
-	defer func() { ev.depth-- }()
-	if ev.depth > ev.maxDepth {
-		return nil, &Error{Code: "U1001", Position: -1, Message: "stack overflow error: check for non-terminating recursive function; consider rewriting as tail-recursive"}
-	}
 	switch f := proc.(type) {
 	case *lambda:
 		if f.sig != nil {

@@ -304,7 +304,7 @@ func fnEval(c *callCtx, args []any) (any, error) {
 	if len(args) > 1 && !isUndef(args[1]) {
 		input = args[1]
 		if a, ok := input.([]any); ok {
-			input = &array{items: a, seq: true, outerWrapper: true}
+			input = &array{items: []any{a}, seq: true, outerWrapper: true}
 		}
 	}
 	ast, err := parse(src)
@@ -405,25 +405,43 @@ func (ev *evaluator) matches(fn any, s string, limit int, c *callCtx) ([]*regexM
 	if err != nil {
 		return nil, err
 	}
-	o, ok := r.(*value.Object)
-	if !ok {
-		return nil, nil
+	var out []*regexMatch
+	for limit < 0 || len(out) < limit {
+		if isUndef(r) {
+			break
+		}
+		o, ok := r.(*value.Object)
+		bad := &Error{Code: "T1010", Position: -1, Value: r, Message: "the matcher function argument passed to a function does not return the correct object structure"}
+		if !ok {
+			return nil, bad
+		}
+		m := &regexMatch{}
+		mv, _ := o.Get("match")
+		sv, _ := o.Get("start")
+		ev2, _ := o.Get("end")
+		gv, hasGroups := o.Get("groups")
+		ms, ok1 := mv.(string)
+		st, ok2 := toFloat(sv)
+		_, ok3 := toFloat(ev2)
+		if !ok1 || !ok2 || !ok3 || !hasGroups || !isArray(gv) {
+			return nil, bad
+		}
+		m.match = ms
+		m.start = int(st)
+		m.end = m.start + utf16Len(ms)
+		m.byteStart = byteOffset(s, m.start)
+		m.byteEnd = m.byteStart + len(ms)
+		m.groups = append(m.groups, arrayItems(gv)...)
+		out = append(out, m)
+		next, _ := o.Get("next")
+		if !isFunction(next) {
+			break
+		}
+		if r, err = ev.apply(next, nil, c.input, c.env); err != nil {
+			return nil, err
+		}
 	}
-	m := &regexMatch{}
-	if v, ok := o.Get("match"); ok {
-		m.match, _ = v.(string)
-	}
-	if v, ok := o.Get("start"); ok {
-		f, _ := toFloat(v)
-		m.start = int(f)
-	}
-	m.end = m.start + utf16Len(m.match)
-	m.byteStart = byteOffset(s, m.start)
-	m.byteEnd = m.byteStart + len(m.match)
-	if v, ok := o.Get("groups"); ok {
-		m.groups = append(m.groups, arrayItems(v)...)
-	}
-	return []*regexMatch{m}, nil
+	return out, nil
 }
 
 // byteOffset converts a UTF-16 offset into a byte offset in s.

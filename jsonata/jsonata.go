@@ -117,8 +117,9 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 		input = undefined
 	}
 	if a, ok := input.([]any); ok {
-		input = &array{items: a, seq: true, outerWrapper: true}
+		input = &array{items: []any{a}, seq: true, outerWrapper: true}
 	}
+	env.bind("$", input) // $$ is the root input
 	r, err := ev.eval(e.ast, input, env)
 	if err != nil {
 		return nil, err

@@ -11,10 +11,10 @@ const maxParseDepth = 500
 
 // bindingPower is each operator's left binding power (precedence).
 var bindingPower = map[string]int{
-	".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 80, ":": 80,
-	"?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 20, "=": 40, "<": 40, ">": 40, "^": 40,
-	"**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40, "?:": 40, "??": 40,
-	"and": 30, "or": 25, "in": 40, "&": 50, "!": 0, "~": 0,
+	".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0, ":": 0,
+	"?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 0, "=": 40, "<": 40, ">": 40, "^": 40,
+	"**": 60, "..": 0, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40, "?:": 40, "??": 40,
+	"and": 30, "or": 25, "in": 40, "&": 50,
 }
 
 type parser struct {
@@ -188,6 +188,17 @@ func (p *parser) nud(t token) (*node, error) {
 				if err != nil {
 					return nil, err
 				}
+				if p.tok.id() == ".." {
+					rpos := p.tok.pos
+					if err := p.advance(".."); err != nil {
+						return nil, err
+					}
+					r, err := p.expression(0)
+					if err != nil {
+						return nil, err
+					}
+					e = &node{typ: nBinary, op: "..", lhs: e, rhs: r, pos: rpos}
+				}
 				n.expressions = append(n.expressions, e)
 				if p.tok.id() != "," {
 					break
@@ -260,7 +271,7 @@ func (p *parser) led(t token, left *node) (*node, error) {
 	pos := t.pos
 	op := t.value
 	switch op {
-	case "+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in", "..", ".":
+	case "+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in", ".":
 		rhs, err := p.expression(bindingPower[op])
 		if err != nil {
 			return nil, err

@@ -160,6 +160,9 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 		match := m[pi+1]
 		if match == "" {
 			if p.context && p.contextRegex != nil {
+				if a, ok := context.(*array); ok && a.outerWrapper && len(a.items) == 1 {
+					context = a.items[0]
+				}
 				if !p.contextRegex.MatchString(string(typeSymbol(context))) {
 					return nil, &Error{Code: "T0411", Position: -1, Value: context,
 						Message: fmt.Sprintf("context value is not a compatible type with argument %d of function", argIndex+1)}
@@ -177,7 +180,10 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 		}
 		for k := 0; k < len(match); k++ {
 			single := match[k]
-			arg := args[argIndex]
+			var arg any = undefined
+			if argIndex < len(args) {
+				arg = args[argIndex]
+			}
 			if p.typ == 'a' {
 				if single == 'm' {
 					arg = undefined

@@ -101,7 +101,15 @@ func loadSuite(t *testing.T) ([]suiteCase, map[string]any) {
 func runCase(c suiteCase, datasets map[string]any) (ok bool, why string) {
 	var src string
 	if err := json.Unmarshal(c.raw["expr"], &src); err != nil {
-		return false, "no expr"
+		var file string
+		if json.Unmarshal(c.raw["expr-file"], &file) != nil {
+			return false, "no expr"
+		}
+		data, err := os.ReadFile(filepath.Join(suiteRoot, "groups", c.id[:strings.IndexByte(c.id, '/')], file))
+		if err != nil {
+			return false, err.Error()
+		}
+		src = string(data)
 	}
 	var input any = undefined
 	if d, ok := c.raw["data"]; ok {
