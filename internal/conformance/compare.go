@@ -83,6 +83,7 @@ func Compare(c *Case, r *Result, env Env) Levels {
 		fail("L1", "status: want %s, got %s", wantStatus, r.Status)
 	}
 	if want, ok := expectedOutput(c); ok {
+		want = recordedFixed(want)
 		switch {
 		case !hasOutput:
 			lv.L1 = false
@@ -107,6 +108,7 @@ func Compare(c *Case, r *Result, env Env) Levels {
 	if err != nil {
 		wantCause = nil
 	}
+	wantCause = recordedFixed(wantCause)
 	switch {
 	case wantCause == nil && hasCause && !isEmpty(ourCause):
 		lv.L2 = false
@@ -131,6 +133,14 @@ func Compare(c *Case, r *Result, env Env) Levels {
 	}
 	lv.Diff = strings.Join(diffs, "\n")
 	return lv
+}
+
+// recordedFixed applies the rules meant for both sides to a recorded value.
+func recordedFixed(v any) any {
+	wrap := value.ObjectOf("v", v)
+	fixedRules(wrap)
+	out, _ := wrap.Get("v")
+	return out
 }
 
 // resultEvent carries our output, error and cause through normalisation

@@ -100,13 +100,8 @@ func (n *normalizer) normalize(doc any) (any, error) {
 // envSubs maps our account, region and role ARN onto the recorded ones.
 func (n *normalizer) envSubs() []textSub {
 	var subs []textSub
-	if n.env.RoleArn != "" {
-		for _, nz := range n.c.Normalizers {
-			if nz.Type == "regex" && strings.Contains(nz.Pattern, ":role/") && !strings.HasPrefix(nz.Pattern, "<stub:") {
-				subs = append(subs, textSub{old: pyEscape(n.env.RoleArn), repl: unescapeRegexLiteral(nz.Pattern)})
-				break
-			}
-		}
+	if nz := n.c.roleNormalizer(); nz != nil && n.env.RoleArn != "" {
+		subs = append(subs, textSub{old: pyEscape(n.env.RoleArn), repl: unescapeRegexLiteral(nz.Pattern)})
 	}
 	if n.env.Account != "" && n.env.Account != recordedAccount {
 		subs = append(subs, textSub{old: n.env.Account, repl: recordedAccount})
@@ -115,6 +110,26 @@ func (n *normalizer) envSubs() []textSub {
 		subs = append(subs, textSub{old: n.env.Region, repl: recordedRegion})
 	}
 	return subs
+}
+
+// roleNormalizer is the regex normalizer for the execution role: the one
+// whose pattern holds ":role/", preferring the test's sfn_role over other
+// roles a cross-account test names. Nil when there is none.
+func (c *Case) roleNormalizer() *Normalizer {
+	var first *Normalizer
+	for i := range c.Normalizers {
+		nz := &c.Normalizers[i]
+		if nz.Type != "regex" || !strings.Contains(nz.Pattern, ":role/") || strings.HasPrefix(nz.Pattern, "<stub:") {
+			continue
+		}
+		if strings.Contains(nz.Pattern, ":role/sfn_role") {
+			return nz
+		}
+		if first == nil {
+			first = nz
+		}
+	}
+	return first
 }
 
 // unescapeRegexLiteral turns a pattern that is a quoted literal back into
@@ -204,14 +219,17 @@ func removeKey(v any, key string) {
 	}
 }
 
-// fixedRules are the structural rules that apply to both sides.
+// fixedRules are the structural rules that apply to both sides. Older
+// recordings may hold the raw value where newer ones hold the fixed string;
+// a value that is already a <...> token (set by a case's own normalizer) is
+// left alone.
 func fixedRules(doc any) {
 	removeKey(doc, "x-localstack")
 	setPath(doc, "$..SdkHttpMetadata..Date", "date")
 	setPath(doc, "$..SdkResponseMetadata..RequestId", "RequestId")
 	own := map[string]bool{"X-Amzn-Trace-Id": true, "x-amz-crc32": true, "x-amzn-RequestId": true, "x-amzn-requestid": true}
-	walkMembers(doc, func(o *value.Object, k string, _ any) bool {
-		if own[k] {
+	walkMembers(doc, func(o *value.Object, k string, e any) bool {
+		if own[k] && !isToken(e) {
 			o.Set(k, k)
 			return true
 		}
@@ -225,8 +243,20 @@ func setPath(doc any, p string, repl any) {
 		return
 	}
 	for _, l := range pp.find(doc) {
-		l.set(repl)
+		if !isToken(l.get()) {
+			l.set(repl)
+		}
 	}
+}
+
+// isToken reports whether v is a string that is one <...> token.
+func isToken(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	loc := recordedTokens.FindStringIndex(s)
+	return loc != nil && loc[0] == 0 && loc[1] == len(s)
 }
 
 func (n *normalizer) structural(doc any) {
