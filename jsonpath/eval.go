@@ -68,6 +68,11 @@ func (p *Path) Query(doc any) (any, error) {
 	var ee *EvalError
 	switch {
 	case errors.As(err, &nf):
+		if !p.IsDefinite() {
+			// Jayway fails "$.missing[*]" at the missing member; Step
+			// Functions answers [] (recorded: "$.item.items[*]" on {}).
+			return []any{}, nil
+		}
 		nf.Path = p.src
 	case errors.As(err, &ee):
 		ee.Path = p.src

@@ -282,7 +282,7 @@ func (p *parser) parseLiteral() (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		s, err := unescape(p.src[start+1 : closeAt])
+		s, err := unescape(p.src[start+1:closeAt], 0)
 		if err != nil {
 			return node{}, p.errorAt(start, "%v", err)
 		}

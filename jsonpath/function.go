@@ -74,6 +74,10 @@ func (e *evaluator) args(s *step) ([]any, error) {
 		}
 		res, err := e.sub(a.path, e.root, false)
 		if err != nil {
+			if _, ok := err.(*NotFoundError); ok && !a.path.IsDefinite() {
+				out[i] = []any{}
+				continue
+			}
 			return nil, err
 		}
 		if out[i], err = a.path.result(res); err != nil {

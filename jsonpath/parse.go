@@ -365,7 +365,14 @@ func (p *parser) parseBracketNames(path *Path) error {
 		if err != nil {
 			return err
 		}
-		name, err := unescape(p.src[start+1 : closeAt])
+		// Step Functions keeps a backslash before the other quote
+		// character: the recorded path $['Test\""Name"'] reads the member
+		// Test\""Name" (Jayway would read Test""Name").
+		other := byte('"')
+		if q == '"' {
+			other = '\''
+		}
+		name, err := unescape(p.src[start+1:closeAt], other)
 		if err != nil {
 			return p.errorAt(start, "%v", err)
 		}
@@ -541,8 +548,9 @@ func (p *parser) closingUnescaped(i int, c byte) int {
 }
 
 // unescape decodes the backslash escapes Jayway's Utils.unescape knows;
-// any other escaped character stands for itself.
-func unescape(s string) (string, error) {
+// any other escaped character stands for itself, except keep, which keeps
+// its backslash.
+func unescape(s string, keep byte) (string, error) {
 	if strings.IndexByte(s, '\\') < 0 {
 		return s, nil
 	}
@@ -555,6 +563,9 @@ func unescape(s string) (string, error) {
 		}
 		i++
 		switch s[i] {
+		case keep:
+			b.WriteByte('\\')
+			b.WriteByte(keep)
 		case 'r':
 			b.WriteByte('\r')
 		case 'f':
