@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cairn-sfn/cairn/jsonpath"
 	"github.com/cairn-sfn/cairn/value"
@@ -70,8 +71,8 @@ func (p *parser) describe() string {
 	if p.pos >= len(p.src) {
 		return "end of input"
 	}
-	r := []rune(p.src[p.pos:min(len(p.src), p.pos+8)])
-	return fmt.Sprintf("%q", string(r[0]))
+	r, _ := utf8.DecodeRuneInString(p.src[p.pos:])
+	return fmt.Sprintf("%q", r)
 }
 
 func (p *parser) space() {
