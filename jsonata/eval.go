@@ -920,9 +920,10 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 	for _, item := range items {
 		ctx, ienv := item, env
 		if reduce {
-			t := item.(tuple)
-			ctx = t["@"]
-			ienv = frameFromTuple(env, t)
+			if t, ok := item.(tuple); ok {
+				ctx = t["@"]
+				ienv = frameFromTuple(env, t)
+			}
 		}
 		for pi, pair := range g.pairs {
 			k, err := ev.eval(pair[0], ctx, ienv)

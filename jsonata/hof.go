@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"strconv"
+	"time"
 	"strings"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -26,6 +27,7 @@ func evaluatorFunctions(lib map[string]builtin) []evalBuiltin {
 		{"random", "<:n>", func(c *callCtx, _ []any) (any, error) { return c.ev.random(), nil }},
 		{"match", "<s-f<s:o>n?:a<o>>", fnMatch},
 		{"millis", "<:n>", fnMillis},
+		{"toMillis", "<s-s?:n>", fnToMillis},
 		{"now", "<s?s?:s>", func(c *callCtx, args []any) (any, error) { return fnNow(c, args, lib["fromMillis"]) }},
 	}
 	if b, ok := lib["contains"]; ok {
@@ -562,6 +564,21 @@ func replaceFunc(c *callCtx, args []any) (any, error) {
 	}
 	b.WriteString(s[pos:])
 	return b.String(), nil
+}
+
+// fnToMillis is the library's $toMillis with the evaluation's clock
+// supplying the date parts a picture leaves out.
+func fnToMillis(c *callCtx, args []any) (any, error) {
+	needed := false
+	now := c.ev.opts.Now
+	r, err := toMillisAt(args, func() time.Time {
+		needed = true
+		return now
+	})
+	if err == nil && needed && now.IsZero() {
+		return nil, &Error{Code: "D3200", Position: -1, Message: "$toMillis() needs the evaluation time (Options.Now) for this picture"}
+	}
+	return r, err
 }
 
 func fnMillis(c *callCtx, _ []any) (any, error) {

@@ -21,7 +21,7 @@ var registry = sync.OnceValues(buildRegistry)
 
 // evaluatorOverrides are library names whose entries the evaluator wraps,
 // because their regex or function forms need the evaluator.
-var evaluatorOverrides = map[string]bool{"contains": true, "split": true, "replace": true, "random": true}
+var evaluatorOverrides = map[string]bool{"contains": true, "split": true, "replace": true, "random": true, "toMillis": true}
 
 func buildRegistry() (map[string]*native, error) {
 	reg := map[string]*native{}
