@@ -173,3 +173,75 @@ func applyParameters(tmpl, input any) (any, error) {
 	}
 	return tmpl, nil
 }
+
+// TestConformancePathsCompile compiles every JSONPath the recorded state
+// machines use (fields ending in "Path" or ".$", and Choice's Variable):
+// AWS accepted them all.
+func TestConformancePathsCompile(t *testing.T) {
+	data, err := os.ReadFile(conformanceData)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("recordings %s are absent", conformanceData)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var collect func(v any)
+	collect = func(v any) {
+		switch x := v.(type) {
+		case *value.Object:
+			if lang, _ := x.Get("QueryLanguage"); lang == "JSONata" {
+				return
+			}
+			for k, v := range x.All() {
+				s, ok := v.(string)
+				if ok && strings.HasPrefix(s, "$") &&
+					(strings.HasSuffix(k, ".$") || strings.HasSuffix(k, "Path") || k == "Variable") {
+					seen[s] = true
+					continue
+				}
+				collect(v)
+			}
+		case []any:
+			for _, v := range x {
+				collect(v)
+			}
+		}
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<26)
+	for sc.Scan() {
+		var c struct {
+			Definition json.RawMessage `json:"definition"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil || c.Definition == nil {
+			continue
+		}
+		def, err := value.Parse(c.Definition)
+		if err != nil {
+			continue
+		}
+		collect(def)
+	}
+	if len(seen) < 100 {
+		t.Fatalf("found only %d paths; has the format changed?", len(seen))
+	}
+	for src := range seen {
+		p, err := Compile(src)
+		if err != nil {
+			t.Errorf("Compile(%q): %v", src, err)
+			continue
+		}
+		want := RootInput
+		switch {
+		case strings.HasPrefix(src, "$$"):
+			want = RootContext
+		case len(src) > 1 && src[1] != '.' && src[1] != '[':
+			want = RootVariable
+		}
+		if p.Root() != want {
+			t.Errorf("Compile(%q).Root() = %v, want %v", src, p.Root(), want)
+		}
+	}
+	t.Logf("compiled %d recorded paths", len(seen))
+}
