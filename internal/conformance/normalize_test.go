@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -104,6 +107,9 @@ func TestPyDumps(t *testing.T) {
 		{`"😀"`, `"\ud83d\ude00"`},
 		{`[0.1,1e16,1e-5,123.456e2,-2.5E+3,1e400]`, `[0.1, 1e+16, 1e-05, 12345.6, -2500.0, Infinity]`},
 		{`[1234567890123456.0, 0.0001]`, `[1234567890123456.0, 0.0001]`},
+		// Each checked against CPython 3's json.dumps(json.loads(s)).
+		{`[1e22,123456789012345678.0,0.00001,1.5e-7,-0.0,9007199254740993.0]`, `[1e+22, 1.2345678901234568e+17, 1e-05, 1.5e-07, -0.0, 9007199254740992.0]`},
+		{`[1E+2,5e-324,1.7976931348623157e308,0.1e1,-1e-4,-0]`, `[100.0, 5e-324, 1.7976931348623157e+308, 1.0, -0.0001, 0]`},
 	}
 	for _, tt := range tests {
 		if got := pyDumps(value.MustParse(tt.in)); got != tt.want {
@@ -168,5 +174,39 @@ func FuzzNormalize(f *testing.F) {
 		}}
 		n := newNormalizer(c, Env{Account: "123456789012", Region: "eu-west-1"})
 		_, _ = n.normalize(v) // must not panic; an error is fine
+	})
+}
+
+func FuzzPyNumber(f *testing.F) {
+	for _, s := range []string{"1", "-0", "1.0", "1e400", "123456789012345678901234567890", "2.5e-8", "0.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := value.ParseString(s)
+		n, ok := v.(value.Number)
+		if err != nil || !ok {
+			return
+		}
+		out := pyNumber(n)
+		if n.IsInteger() {
+			if value.CompareNumbers(n, value.Number(out)) != 0 {
+				t.Fatalf("pyNumber(%s) = %s changes the integer", s, out)
+			}
+			return
+		}
+		f, _ := strconv.ParseFloat(string(n), 64)
+		if math.IsInf(f, 0) {
+			if out != "Infinity" && out != "-Infinity" {
+				t.Fatalf("pyNumber(%s) = %s, want Python's Infinity", s, out)
+			}
+			return
+		}
+		back, err := strconv.ParseFloat(out, 64)
+		if err != nil || back != f {
+			t.Fatalf("pyNumber(%s) = %s does not round-trip (%v)", s, out, err)
+		}
+		if !strings.ContainsAny(out, ".e") {
+			t.Fatalf("pyNumber(%s) = %s looks like an int", s, out)
+		}
 	})
 }

@@ -10,7 +10,18 @@ import (
 	"time"
 )
 
-// Runner runs one case through the engine.
+// Runner runs one case through the engine: create a state machine from
+// c.DefinitionText() with c.StateMachineType, start it with c.InputText(),
+// wait until it leaves RUNNING (or, for INCOMPLETE_HISTORY, until it has
+// gone as far as the recording), and fetch the history with
+// includeExecutionData and c.HistoryRequest's reverseOrder. A TestState
+// case returns the TestState status, output, error and cause instead.
+//
+// Give state machines and executions long, unique names (as LocalStack's
+// tests did): the resource_name and reference normalizers replace every
+// occurrence of a name in the text, and a short name would also hit
+// unrelated text. Return an error only when the engine could not produce
+// an answer at all; a failed execution is a Result.
 type Runner func(ctx context.Context, c *Case) (*Result, error)
 
 // Outcome is one case's result in a report.
