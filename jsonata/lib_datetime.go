@@ -23,21 +23,27 @@ func dateLibrary() []builtin {
 // toMillisBuiltin is $toMillis with the clock that supplies the parts of
 // a timestamp its picture leaves out.
 func toMillisBuiltin(now func() time.Time) builtin {
-	return builtin{"toMillis", "<s-s?:n>", func(args []any) (any, error) {
-		if !argDefined(args, 0) {
-			return undefined, nil
+	return builtin{"toMillis", "<s-s?:n>", func(args []any) (any, error) { return toMillisAt(args, now) }}
+}
+
+// toMillisAt runs $toMillis on its (already checked) arguments, taking
+// the date parts a picture leaves out from now, which is only called when
+// one is needed. An evaluator with its own clock registers
+// {"toMillis", "<s-s?:n>", …toMillisAt(args, clock)} over the library's.
+func toMillisAt(args []any, now func() time.Time) (any, error) {
+	if !argDefined(args, 0) {
+		return undefined, nil
+	}
+	s, _ := argString(args, 0)
+	if !argDefined(args, 1) {
+		ms, ok := parseISO8601(s)
+		if !ok {
+			return nil, libError("D3110", s, "the timestamp cannot be parsed: it must be in ISO 8601 format")
 		}
-		s, _ := argString(args, 0)
-		if !argDefined(args, 1) {
-			ms, ok := parseISO8601(s)
-			if !ok {
-				return nil, libError("D3110", s, "the timestamp cannot be parsed: it must be in ISO 8601 format")
-			}
-			return ms, nil
-		}
-		picture, _ := argString(args, 1)
-		return parseDateTime(s, picture, now().UnixMilli())
-	}}
+		return ms, nil
+	}
+	picture, _ := argString(args, 1)
+	return parseDateTime(s, picture, now)
 }
 
 const millisPerDay = 24 * 60 * 60 * 1000
@@ -117,14 +123,12 @@ func analyseDateTimePicture(picture string) ([]*dateTimePart, error) {
 // analyseMarker reads the inside of one [marker].
 func analyseMarker(marker string) (*dateTimePart, error) {
 	part := &dateTimePart{widthMin: -1, widthMax: -1, yearDigits: -1}
-	part.component, _ = utf8.DecodeRuneInString(marker)
+	component, size := utf8.DecodeRuneInString(marker)
+	part.component = component
 	if marker == "" {
 		part.component = 0
 	}
-	body := marker
-	if part.component != 0 {
-		body = marker[utf8.RuneLen(part.component):]
-	}
+	body := marker[size:]
 	presMod := body
 	if comma := strings.LastIndexByte(body, ','); comma >= 0 {
 		width := body[comma+1:]
@@ -413,6 +417,9 @@ func formatDateComponent(t time.Time, part *dateTimePart, offsetHours, offsetMin
 		}
 		return part.integer.format(num)
 	case part.component == 'f':
+		if part.integer == nil {
+			return "", libError("D3133", "f", "the f component cannot be represented as a name")
+		}
 		return part.integer.format(num)
 	case part.component == 'Z' || part.component == 'z':
 		return formatTimezone(part, offsetHours, offsetMinutes)
@@ -571,6 +578,9 @@ func dateMatcherFor(part *dateTimePart) (dateMatcher, error) {
 			var hours, minutes float64
 			if hasSep {
 				i := strings.IndexRune(s, sep)
+				if i < 0 {
+					return math.NaN(), true
+				}
 				hours, minutes = jsParseInt(s[:i]), jsParseInt(s[i+utf8.RuneLen(sep):])
 			} else if len(s)-1 <= 2 {
 				hours = jsParseInt(s)
@@ -633,7 +643,7 @@ type dateComponent struct {
 
 // parseDateTime is $toMillis with a picture. It returns undefined when the
 // text does not match the picture.
-func parseDateTime(text, picture string, nowMillis int64) (any, error) {
+func parseDateTime(text, picture string, clock func() time.Time) (any, error) {
 	parts, err := analyseDateTimePicture(picture)
 	if err != nil {
 		return nil, err
@@ -704,7 +714,7 @@ func parseDateTime(text, picture string, nowMillis int64) (any, error) {
 	} else {
 		order += "Hmsf"
 	}
-	now := time.UnixMilli(nowMillis).UTC()
+	var now time.Time // read from clock at most once, when a part is left out
 	startSpecified, endSpecified := false, false
 	for _, c := range order {
 		if comps[c].defined {
@@ -722,6 +732,9 @@ func parseDateTime(text, picture string, nowMillis int64) (any, error) {
 			comps[c] = dateComponent{defined: true, value: v}
 			endSpecified = true
 			continue
+		}
+		if now.IsZero() {
+			now = clock().UTC()
 		}
 		v, _, isText, _ := dateFragment(now, c)
 		if isText {

@@ -189,6 +189,9 @@ const maxRoman = 1e7
 
 // format writes an integer-valued f in the picture's style.
 func (p *integerPicture) format(f float64) (string, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", libError("D3001", f, "attempting to format Infinity or NaN as an integer")
+	}
 	negative := f < 0
 	f = math.Abs(f)
 	var out string

@@ -100,6 +100,10 @@ func concatRunes(parts ...[]rune) []rune {
 	return out
 }
 
+// maxFractionDigits bounds the decimals a picture may ask for; the exact
+// expansion jsToFixed works from has fewer than 1100.
+const maxFractionDigits = 1000
+
 // jsToFixed is Number.prototype.toFixed for x >= 0: exact decimal
 // expansion rounded half up, or the exponent form from 1e21 on.
 func jsToFixed(x float64, digits int) string {
@@ -435,6 +439,9 @@ func formatNumber(x float64, picture string, options *value.Object) (string, err
 			mantissa /= 10
 			exponent++
 		}
+	}
+	if pic.maxFractionSize > maxFractionDigits {
+		return "", libError("D3091", picture, "the picture has more fractional digits than can be written")
 	}
 	rounded := roundHalfEven(mantissa, pic.maxFractionSize)
 	s := f.digitsIn(rounded, pic.maxFractionSize)

@@ -358,6 +358,9 @@ func padString(s string, width float64, char string) string {
 	return string(pad) + s
 }
 
+// maxPadWidth bounds $pad's output, which the caller sizes.
+const maxPadWidth = 1e7
+
 func fnPad(args []any) (any, error) {
 	if !argDefined(args, 0) {
 		return undefined, nil
@@ -365,7 +368,7 @@ func fnPad(args []any) (any, error) {
 	s, _ := argString(args, 0)
 	width, _ := argNumber(args, 1)
 	char, _ := argString(args, 2)
-	if math.Abs(width) > 1e8 {
+	if math.Abs(width) > maxPadWidth {
 		return nil, libError("D3000", width, "$pad width is too large")
 	}
 	return padString(s, width, char), nil

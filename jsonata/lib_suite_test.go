@@ -29,7 +29,7 @@ type libCallCase struct {
 
 func libAll() []builtin {
 	var all []builtin
-	for _, lib := range [][]builtin{stringLibrary(), encodingLibrary(), numericLibrary(), formatLibrary(), dateLibrary(), objectLibrary()} {
+	for _, lib := range [][]builtin{stringLibrary(), encodingLibrary(), numericLibrary(), formatLibrary(), dateLibrary(), objectLibrary(), arrayLibrary()} {
 		all = append(all, lib...)
 	}
 	return all

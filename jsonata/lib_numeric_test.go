@@ -1,0 +1,122 @@
+package jsonata
+
+import (
+	"testing"
+
+	"github.com/cairn-sfn/cairn/value"
+)
+
+func TestLibNumericFunctions(t *testing.T) {
+	t.Parallel()
+	u := undefined
+	runLibCases(t, []libCase{
+		{name: "number", args: []any{"0x12"}, want: "18"},
+		{name: "number", args: []any{"0B101"}, want: "5"},
+		{name: "number", args: []any{"-007"}, want: "-7"},
+		{name: "number", args: []any{"1e2"}, want: "100"},
+		{name: "number", args: []any{value.Number("2.50")}, want: "2.5"},
+		{name: "number", args: []any{true}, want: "1"},
+		{name: "number", args: []any{"10e500"}, code: "D3030"},
+		{name: "number", args: []any{" 1"}, code: "D3030"},
+		{name: "number", args: []any{".5"}, code: "D3030"},
+		{name: "number", args: []any{u}, want: "undefined"},
+		{name: "abs", args: []any{-3.5}, want: "3.5"},
+		{name: "floor", args: []any{-3.5}, want: "-4"},
+		{name: "ceil", args: []any{-0.5}, want: "0"},
+		{name: "round", args: []any{2.5, u}, want: "2"},
+		{name: "round", args: []any{-7.5, u}, want: "-8"},
+		{name: "round", args: []any{4.525, 2.0}, want: "4.52"},
+		{name: "round", args: []any{12350.0, -2.0}, want: "12400"},
+		{name: "round", args: []any{6.022e-23, 24.0}, want: "6e-23"},
+		{name: "round", args: []any{-0.4, u}, want: "0"},
+		{name: "power", args: []any{2.0, 10.0}, want: "1024"},
+		{name: "power", args: []any{-2.0, 0.5}, code: "D3061"},
+		{name: "sqrt", args: []any{-1.0}, code: "D3060"},
+		{name: "sum", args: []any{[]any{1.0, value.Number("2"), 0.5}}, want: "3.5"},
+		{name: "sum", args: []any{[]any{}}, want: "0"},
+		{name: "sum", args: []any{[]any{"1"}}, code: "T0412"},
+		{name: "max", args: []any{[]any{-1.0, -5.0}}, want: "-1"},
+		{name: "min", args: []any{[]any{}}, want: "undefined"},
+		{name: "average", args: []any{[]any{1.0, 2.0}}, want: "1.5"},
+		{name: "average", args: []any{4.0}, want: "4"},
+		{name: "formatBase", args: []any{255.0, 16.0}, want: `"ff"`},
+		{name: "formatBase", args: []any{-100.0, 2.0}, want: `"-1100100"`},
+		{name: "formatBase", args: []any{99.5, 2.5}, want: `"1100100"`},
+		{name: "formatBase", args: []any{1.0, 37.0}, code: "D3100"},
+	})
+	r, _ := libCall(t, "random")
+	if f, ok := r.(float64); !ok || f < 0 || f >= 1 {
+		t.Errorf("$random() = %v", r)
+	}
+	seq := randomBuiltin(func() float64 { return 0.25 })
+	if got, _ := seq.fn(nil); got != 0.25 {
+		t.Errorf("randomBuiltin ignores its source: %v", got)
+	}
+}
+
+func TestLibFormatNumber(t *testing.T) {
+	t.Parallel()
+	opts := value.MustParse(`{"decimal-separator":",","grouping-separator":"."}`)
+	runLibCases(t, []libCase{
+		{name: "formatNumber", args: []any{12345.6, "#,###.00", undefined}, want: `"12,345.60"`},
+		{name: "formatNumber", args: []any{1234.5678, "00.000e0", undefined}, want: `"12.346e2"`},
+		{name: "formatNumber", args: []any{0.14, "01%", undefined}, want: `"14%"`},
+		{name: "formatNumber", args: []any{-6.0, "000", undefined}, want: `"-006"`},
+		{name: "formatNumber", args: []any{1234567.891, "#.##0,00", opts}, want: `"1.234.567,89"`},
+		{name: "formatNumber", args: []any{0.5, "0", undefined}, want: `"0"`},
+		{name: "formatNumber", args: []any{1.5, "0", undefined}, want: `"2"`},
+		{name: "formatNumber", args: []any{1e21, "#", undefined}, want: `"1e+21"`},
+		{name: "formatNumber", args: []any{20.0, "#;#;#", undefined}, code: "D3080"},
+		{name: "formatNumber", args: []any{20.0, "0,", undefined}, code: "D3088"},
+		{name: "formatNumber", args: []any{20.0, "#0.0e0%", undefined}, code: "D3092"},
+		{name: "formatNumber", args: []any{20.0, "---", undefined}, code: "D3086"},
+	})
+}
+
+func TestLibJSToFixed(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		x      float64
+		digits int
+		want   string
+	}{
+		{0.5, 0, "1"}, {2.5, 0, "3"}, {1.005, 2, "1.00"}, {1.45, 1, "1.4"}, {0, 2, "0.00"}, {99.99, 1, "100.0"}, {123.456, 0, "123"},
+	} {
+		if got := jsToFixed(c.x, c.digits); got != c.want {
+			t.Errorf("jsToFixed(%v, %d) = %q, want %q", c.x, c.digits, got, c.want)
+		}
+	}
+}
+
+func TestLibFormatInteger(t *testing.T) {
+	t.Parallel()
+	runLibCases(t, []libCase{
+		{name: "formatInteger", args: []any{1234567890.0, "#:###,##0"}, want: `"1234:567,890"`},
+		{name: "formatInteger", args: []any{12340.0, "###\u0661"}, want: `"١٢٣٤٠"`},
+		{name: "formatInteger", args: []any{111.0, "0;o"}, want: `"111th"`},
+		{name: "formatInteger", args: []any{22.0, "0;o"}, want: `"22nd"`},
+		{name: "formatInteger", args: []any{1000000000001.0, "w;o"}, want: `"one trillion and first"`},
+		{name: "formatInteger", args: []any{1e15, "w"}, want: `"one thousand trillion"`},
+		{name: "formatInteger", args: []any{555.0, "Ww"}, want: `"Five Hundred and Fifty-Five"`},
+		{name: "formatInteger", args: []any{-12.0, "I"}, want: `"-XII"`},
+		{name: "formatInteger", args: []any{702.0, "A"}, want: `"ZZ"`},
+		{name: "formatInteger", args: []any{1.0, "#"}, code: "D3130"},
+		{name: "formatInteger", args: []any{1.0, "0\uff10"}, code: "D3131"},
+		{name: "parseInteger", args: []any{"twelfth", "w;o"}, want: "12"},
+		{name: "parseInteger", args: []any{"ZZ", "A"}, want: "702"},
+		{name: "parseInteger", args: []any{"MCMLXXXIV", "I"}, want: "1984"},
+		{name: "parseInteger", args: []any{"1,234", "#,##0"}, want: "1234"},
+		{name: "parseInteger", args: []any{"x", "#"}, code: "D3130"},
+	})
+}
+
+func FuzzLibFormatNumber(f *testing.F) {
+	for _, p := range []string{"#,###.00", "00.000e0", "9,9,99.99", "#.e9", "AeAAA", "‰", "#;-#", "0,.e0"} {
+		f.Add(1234.5678, p)
+	}
+	f.Fuzz(func(t *testing.T, x float64, picture string) {
+		_, _ = formatNumber(x, picture, nil)
+		_, _ = formatInteger(x, picture)
+		_, _ = parseInteger(picture, picture)
+	})
+}
