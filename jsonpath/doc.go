@@ -40,6 +40,10 @@
 //	cause := fmt.Sprintf("Invalid path '%s' : %s", nf.Path, nf.Error())
 //	// Invalid path '$.x.y' : Missing property in path $['x']
 //
+// Jayway only knows the root "$"; Step Functions evaluates "$$.a" and "$x.a"
+// as "$.a" against the context object or the variable, so Canonical and the
+// messages write every root as "$".
+//
 // Indefinite paths yield a []any of the matches, possibly empty. Several
 // names as the last step, ['a','b'], are definite and yield one object of
 // the members present, as in Jayway. A function's result is definite.

@@ -28,7 +28,7 @@ const (
 	// NotAnArray: an index or slice step met a value that is not an array
 	// (null included: Jackson holds JSON null as a node, not a Java null).
 	NotAnArray
-	// UndefinedVariable: the path's variable is not set.
+	// UndefinedVariable: the path's variable is not set; At is "$name".
 	UndefinedVariable
 )
 

@@ -42,7 +42,7 @@ func (p *Path) Eval(env *Env) (any, error) {
 			root, ok = env.Vars(p.variable)
 		}
 		if !ok {
-			return nil, &NotFoundError{Path: p.src, Reason: UndefinedVariable, At: p.rootText()}
+			return nil, &NotFoundError{Path: p.src, Reason: UndefinedVariable, At: "$" + p.variable}
 		}
 	}
 	return p.Query(root)

@@ -68,23 +68,22 @@ func (p *Path) IsReference() bool { return p.reference }
 func (p *Path) IsDefinite() bool { return p.defs[len(p.steps)] }
 
 // Canonical returns Jayway's bracket form of the path, e.g. $['a']['b'][0],
-// the form Jayway's exception messages quote. The root is written as in the
-// source ("$", "$$" or "$name").
+// the form Jayway's exception messages quote. The root is always "$": for
+// "$$.a" and "$x.a" it is the context object or the variable, which is how
+// Step Functions hands such paths to Jayway.
 func (p *Path) Canonical() string { return p.canonical }
 
+// rootText is the root as Jayway's messages write it. Jayway knows only "$":
+// Step Functions evaluates "$$.a" and "$x.a" as "$.a" against the context
+// object or the variable, so their canonical form starts with "$" too.
 func (p *Path) rootText() string {
-	switch p.root {
-	case RootContext:
-		return "$$"
-	case RootVariable:
-		return "$" + p.variable
-	case rootCurrent:
+	if p.root == rootCurrent {
 		return "@"
 	}
 	return "$"
 }
 
-// canonicalRange writes the canonical form of the root and steps [0, n).
+// canonicalPrefix writes the canonical form of the root and steps [0, n).
 func (p *Path) canonicalPrefix(n int) string {
 	var b strings.Builder
 	b.WriteString(p.rootText())

@@ -22,11 +22,11 @@ func TestCompileProperties(t *testing.T) {
 		{"$.a.b[2].c", RootInput, "", true, true, "$['a']['b'][2]['c']"},
 		{"$['a b'][\"c\"]", RootInput, "", true, true, "$['a b']['c']"},
 		{"  $.a  ", RootInput, "", true, true, "$['a']"},
-		{"$$.Execution.Input", RootContext, "", true, true, "$$['Execution']['Input']"},
-		{"$$", RootContext, "", true, true, "$$"},
-		{"$x", RootVariable, "x", true, true, "$x"},
-		{"$x.y[0]", RootVariable, "x", true, true, "$x['y'][0]"},
-		{"$_ü1['k']", RootVariable, "_ü1", true, true, "$_ü1['k']"},
+		{"$$.Execution.Input", RootContext, "", true, true, "$['Execution']['Input']"},
+		{"$$", RootContext, "", true, true, "$"},
+		{"$x", RootVariable, "x", true, true, "$"},
+		{"$x.y[0]", RootVariable, "x", true, true, "$['y'][0]"},
+		{"$_ü1['k']", RootVariable, "_ü1", true, true, "$['k']"},
 		{"$.a[-1]", RootInput, "", false, true, "$['a'][-1]"},
 		{"$['a','b']", RootInput, "", false, true, "$['a','b']"},
 		{"$['a','b'].c", RootInput, "", false, false, "$['a','b']['c']"},
@@ -331,7 +331,8 @@ func TestEvalRoots(t *testing.T) {
 		{"$n", "null", ""},
 		{"$x.y[*]", "[4,5]", ""},
 		{"$nope", "", "Variable $nope is not defined"},
-		{"$$.Execution.Nope", "", "No results for path: $$['Execution']['Nope']"},
+		{"$$.Execution.Nope", "", "No results for path: $['Execution']['Nope']"},
+		{"$x.z", "", "No results for path: $['z']"},
 	}
 	for _, tt := range tests {
 		got, err := MustCompile(tt.path).Eval(env)
