@@ -232,10 +232,19 @@ func clip(s string) string {
 type matcher struct {
 	wild     []string // extra literal texts that match anything
 	compiled map[string]*regexp.Regexp
+	// sent is what the test sent (definitions, input): a <...> text found
+	// there is data, like Assign {"answer": "<omitted>"}, not a placeholder.
+	sent string
 }
 
 func newMatcher(c *Case) *matcher {
 	m := &matcher{compiled: map[string]*regexp.Regexp{}}
+	var sent strings.Builder
+	for _, raw := range [][]byte{c.Definition, c.OtherStateMachines, c.TestStateRequest} {
+		sent.Write(raw)
+	}
+	sent.WriteString(c.InputText())
+	m.sent = sent.String()
 	for _, nz := range c.Normalizers {
 		if nz.Type == "regex" && strings.HasPrefix(nz.Pattern, "<stub:") && nz.Replacement != "" && !recordedTokens.MatchString(nz.Replacement) {
 			m.wild = append(m.wild, nz.Replacement)
@@ -253,7 +262,9 @@ func (m *matcher) pattern(s string) *regexp.Regexp {
 	type span struct{ lo, hi int }
 	var spans []span
 	for _, loc := range recordedTokens.FindAllStringIndex(s, -1) {
-		spans = append(spans, span{loc[0], loc[1]})
+		if !m.isData(s[loc[0]:loc[1]]) {
+			spans = append(spans, span{loc[0], loc[1]})
+		}
 	}
 	for _, w := range m.wild {
 		for off := 0; ; {
@@ -294,9 +305,14 @@ func (m *matcher) pattern(s string) *regexp.Regexp {
 	return re
 }
 
+// isData reports whether a token-shaped text came from what the test sent.
+func (m *matcher) isData(tok string) bool {
+	return strings.Contains(m.sent, tok)
+}
+
 // wholeToken reports whether a recorded string is nothing but one token.
 func (m *matcher) wholeToken(s string) bool {
-	if loc := recordedTokens.FindStringIndex(s); loc != nil && loc[0] == 0 && loc[1] == len(s) {
+	if loc := recordedTokens.FindStringIndex(s); loc != nil && loc[0] == 0 && loc[1] == len(s) && !m.isData(s) {
 		return true
 	}
 	for _, w := range m.wild {

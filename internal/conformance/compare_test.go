@@ -79,6 +79,14 @@ func TestCompareLevels(t *testing.T) {
 			handCase("FAILED", "", "States.Runtime", `"in state '<ArnPart_0idx>' at <uuid:1>"`, ""),
 			Result{Status: "FAILED", Error: "States.Runtime", Cause: "in stage 'x' at 1"},
 			true, false, false, false},
+		{"token-like text the test sent is data, not a wildcard",
+			func() *Case {
+				c := handCase("SUCCEEDED", `{"v":"<omitted>"}`, "", "", "")
+				c.Definition = json.RawMessage(`{"Result":{"v":"<omitted>"}}`)
+				return c
+			}(),
+			Result{Status: "SUCCEEDED", Output: []byte(`{"v":"anything"}`)},
+			false, false, false, false},
 		{"cause absent on AWS, present here",
 			handCase("FAILED", "", "E", "", ""),
 			Result{Status: "FAILED", Error: "E", Cause: "why"},

@@ -37,7 +37,8 @@
 // L3 and L4 apply only to cases with a recorded history; Levels says
 // whether they were compared and Report counts them apart. On the recorded
 // side a <...> token, or the replacement of a <stub:...> normalizer,
-// matches any text.
+// matches any text, unless that text occurs in what the test sent (its
+// definition or input), where it is data such as "<omitted>".
 //
 // Run drives a whole set and returns a Report; WriteBaseline and
 // CheckBaseline keep a committed list of the levels each case passed, so a
