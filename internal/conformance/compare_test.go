@@ -188,6 +188,10 @@ func TestRunReportAndBaseline(t *testing.T) {
 	if f := rep.Failures("L2"); len(f) != 2 || f[0].ID != "two" || f[1].ID != "three" {
 		t.Errorf("Failures(L2) = %+v", f)
 	}
+	sub := rep.Where(func(o *Outcome) bool { return o.ID != "three" })
+	if got, want := sub.Summary(), "L1 2/2 (100.0%) L2 1/2 (50.0%) L3 1/1 (100.0%) L4 1/1 (100.0%) errors 0"; got != want {
+		t.Errorf("Where(...).Summary() = %q, want %q", got, want)
+	}
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "baseline.txt")

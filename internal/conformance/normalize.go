@@ -78,13 +78,18 @@ func (n *normalizer) normalize(doc any) (any, error) {
 	}
 	n.generic(doc)
 	text := pyDumps(doc)
-	for _, s := range n.envSubs() {
+	env := n.envSubs()
+	for _, s := range env {
 		text = s.apply(text)
 	}
 	for _, s := range n.regexes {
 		text = s.apply(text)
 	}
 	for _, s := range n.refs {
+		// The text no longer holds our account or role: map the value too.
+		for _, e := range env {
+			s.old = e.apply(s.old)
+		}
 		text = s.apply(text)
 	}
 	text = strings.ReplaceAll(text, recordedRegion, "<region>")

@@ -26,11 +26,13 @@ type Runner func(ctx context.Context, c *Case) (*Result, error)
 
 // Outcome is one case's result in a report.
 type Outcome struct {
-	ID      string
-	Kind    string
-	Levels  Levels
-	Err     string // the runner's error, if it failed to produce a result
-	Elapsed time.Duration
+	ID       string
+	Kind     string
+	Features []string // the case's feature tags, for Where
+	Services []string // the services the case calls
+	Levels   Levels
+	Err      string // the runner's error, if it failed to produce a result
+	Elapsed  time.Duration
 }
 
 // Report holds per-level counts and each case's outcome.
@@ -55,7 +57,7 @@ func Run(ctx context.Context, cases []Case, run Runner, env Env) *Report {
 		c := &cases[i]
 		start := time.Now()
 		res, err := safeRun(ctx, run, c)
-		o := Outcome{ID: c.ID, Kind: c.Kind}
+		o := Outcome{ID: c.ID, Kind: c.Kind, Features: c.Features, Services: c.Services}
 		switch {
 		case err != nil:
 			o.Err = err.Error()
@@ -102,6 +104,19 @@ func (r *Report) add(o Outcome) {
 			r.L4++
 		}
 	}
+}
+
+// Where returns a report of the outcomes keep selects, recounted, e.g. to
+// measure one feature: r.Where(func(o *Outcome) bool { return
+// slices.Contains(o.Features, "state:Map") }).Summary().
+func (r *Report) Where(keep func(o *Outcome) bool) *Report {
+	out := &Report{}
+	for i := range r.Cases {
+		if keep(&r.Cases[i]) {
+			out.add(r.Cases[i])
+		}
+	}
+	return out
 }
 
 // Summary gives the counts per level, e.g.
