@@ -458,11 +458,13 @@ func formatNumber(x float64, picture string, options *value.Object) (string, err
 		s = s[:len(s)-1]
 	}
 	decimalPos := runeIndex(s, decSep)
-	if pad := pic.minIntegerSize - decimalPos; pad > 0 {
-		s = concatRunes([]rune(strings.Repeat(zeroDigit, pad)), s)
+	padLeft := pic.minIntegerSize - decimalPos
+	padRight := pic.minFractionSize - (len(s) - decimalPos - 1)
+	if padLeft > 0 {
+		s = concatRunes([]rune(strings.Repeat(zeroDigit, padLeft)), s)
 	}
-	if pad := pic.minFractionSize - (len(s) - decimalPos - 1); pad > 0 {
-		s = concatRunes(s, []rune(strings.Repeat(zeroDigit, pad)))
+	if padRight > 0 {
+		s = concatRunes(s, []rune(strings.Repeat(zeroDigit, padRight)))
 	}
 	decimalPos = runeIndex(s, decSep)
 	if pic.regularGrouping > 0 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/cairn-sfn/cairn/value"
 )
@@ -69,6 +70,9 @@ func TestLibSuiteLiteralCalls(t *testing.T) {
 			if json.Unmarshal(c["expr"], &expr) != nil {
 				continue
 			}
+			if strings.ContainsRune(expr, utf8.RuneError) {
+				continue // a lone surrogate in the case's JSON
+			}
 			name, args, ok := parseLiteralCall(expr)
 			if !ok {
 				continue
@@ -77,13 +81,13 @@ func TestLibSuiteLiteralCalls(t *testing.T) {
 			if !ok {
 				continue
 			}
-			if _, ok := c["bindings"]; ok {
+			if b := c["bindings"]; len(b) > 0 && string(b) != "{}" {
 				continue
 			}
 			if code, ok := c["code"]; ok && strings.HasPrefix(string(code), `"T`) {
 				continue // argument checking is the evaluator's
 			}
-			if len(args) == 0 || strings.Contains(expr, "undefined") {
+			if len(args) == 0 {
 				continue
 			}
 			ran++
@@ -348,7 +352,16 @@ func (p *litParser) str(q byte) (any, bool) {
 	p.i++
 	var units []uint16
 	var b strings.Builder
+	lone := false
 	flush := func() {
+		for i := 0; i < len(units); i++ {
+			switch u := rune(units[i]); {
+			case utf16.IsSurrogate(u) && u < 0xdc00 && i+1 < len(units) && units[i+1] >= 0xdc00 && units[i+1] < 0xe000:
+				i++
+			case utf16.IsSurrogate(u):
+				lone = true // not representable in a Go string: skip the case
+			}
+		}
 		if len(units) > 0 {
 			b.WriteString(string(utf16.Decode(units)))
 			units = units[:0]
@@ -360,7 +373,7 @@ func (p *litParser) str(q byte) (any, bool) {
 		case c == q:
 			p.i++
 			flush()
-			return b.String(), true
+			return b.String(), !lone
 		case c == '\\' && p.i+1 < len(p.s):
 			e := p.s[p.i+1]
 			p.i += 2
