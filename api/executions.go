@@ -1,0 +1,385 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/cairn-sfn/cairn/store"
+)
+
+// notImplemented answers an engine action while no engine is configured.
+func notImplemented(action string) error {
+	return Errorf(NotImplemented, "%s is not available: this server runs without an execution engine", action)
+}
+
+// executionARN checks that s is an execution ARN (standard, express, or a
+// Map Run child execution).
+func executionARN(s string) error {
+	a, ok := ParseARN(s)
+	if !ok || (a.Resource != "execution" && a.Resource != "express") || a.Qualifier == "" {
+		return invalidArn(s)
+	}
+	return nil
+}
+
+// mapRunARN checks that s is a Map Run ARN:
+// arn:…:mapRun:<stateMachine>/<label>:<id>.
+func mapRunARN(s string) error {
+	a, ok := ParseARN(s)
+	if !ok || a.Resource != "mapRun" || a.Qualifier == "" || !strings.Contains(a.Name, "/") {
+		return invalidArn(s)
+	}
+	return nil
+}
+
+// startTarget checks the state machine ARN of a start request; it may be
+// qualified, and may carry a "#TestCase" suffix naming a mocked test case
+// (Step Functions Local's SFN_MOCK_CONFIG convention).
+func startTarget(s string) error {
+	base, _, _ := strings.Cut(s, "#")
+	_, err := stateMachineARN(base)
+	if err != nil {
+		return invalidArn(s)
+	}
+	return nil
+}
+
+// checkInput validates an execution or state input: at most 256 KiB and
+// one JSON text. It returns the input with "{}" for absent.
+func checkInput(input string) (string, error) {
+	if input == "" {
+		return "{}", nil
+	}
+	if len(input) > maxPayloadBytes {
+		return "", Errorf(InvalidExecutionInput, "Input exceeds the maximum size of %d bytes", maxPayloadBytes)
+	}
+	if !validJSON(input) {
+		return "", Errorf(InvalidExecutionInput, "Invalid State Machine Execution Input: 'Input is not a valid JSON text'")
+	}
+	return input, nil
+}
+
+func (s *Server) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	if err := s.checkStart(in.StateMachineArn, in.Name, in.TraceHeader); err != nil {
+		return nil, err
+	}
+	input, err := checkInput(in.Input)
+	if err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("StartExecution")
+	}
+	in.Input = input
+	return s.deps.Executions.StartExecution(ctx, in)
+}
+
+func (s *Server) checkStart(arn, name, traceHeader string) error {
+	var v violations
+	v.required("stateMachineArn", arn == "")
+	v.maxLen("stateMachineArn", arn, maxArnLength)
+	v.maxLen("traceHeader", traceHeader, maxTraceHeader)
+	if err := v.err(); err != nil {
+		return err
+	}
+	if err := startTarget(arn); err != nil {
+		return err
+	}
+	if name != "" && !ValidName(name) {
+		return invalidName(name)
+	}
+	return nil
+}
+
+func (s *Server) StartSyncExecution(ctx context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error) {
+	if err := s.checkStart(in.StateMachineArn, in.Name, in.TraceHeader); err != nil {
+		return nil, err
+	}
+	var v violations
+	v.enum("includedData", in.IncludedData, "ALL_DATA", "METADATA_ONLY")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	input, err := checkInput(in.Input)
+	if err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("StartSyncExecution")
+	}
+	in.Input = input
+	return s.deps.Executions.StartSyncExecution(ctx, in)
+}
+
+// checkExecutionARN validates a required executionArn member.
+func checkExecutionARN(arn string, v *violations) error {
+	v.required("executionArn", arn == "")
+	v.maxLen("executionArn", arn, maxArnLength)
+	if err := v.err(); err != nil {
+		return err
+	}
+	return executionARN(arn)
+}
+
+func (s *Server) StopExecution(ctx context.Context, in *StopExecutionInput) (*StopExecutionOutput, error) {
+	var v violations
+	v.maxLen("error", in.Error, maxErrorLength)
+	v.maxLen("cause", in.Cause, maxCauseLength)
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("StopExecution")
+	}
+	return s.deps.Executions.StopExecution(ctx, in)
+}
+
+func (s *Server) DescribeExecution(ctx context.Context, in *DescribeExecutionInput) (*DescribeExecutionOutput, error) {
+	var v violations
+	v.enum("includedData", in.IncludedData, "ALL_DATA", "METADATA_ONLY")
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("DescribeExecution")
+	}
+	return s.deps.Executions.DescribeExecution(ctx, in)
+}
+
+func (s *Server) ListExecutions(ctx context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
+	var v violations
+	v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLength)
+	v.maxLen("mapRunArn", in.MapRunArn, 2000)
+	v.enum("statusFilter", in.StatusFilter, "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+	v.enum("redriveFilter", in.RedriveFilter, "REDRIVEN", "NOT_REDRIVEN")
+	v.between("maxResults", int64(in.MaxResults), 0, maxResultsLimit)
+	v.maxLen("nextToken", in.NextToken, 3096)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case (in.StateMachineArn == "") == (in.MapRunArn == ""):
+		return nil, Errorf(ValidationException, "Must provide a StateMachine ARN or a MapRun ARN, but not both")
+	case in.StateMachineArn != "":
+		if _, err := stateMachineARN(in.StateMachineArn); err != nil {
+			return nil, err
+		}
+	default:
+		if err := mapRunARN(in.MapRunArn); err != nil {
+			return nil, err
+		}
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("ListExecutions")
+	}
+	return s.deps.Executions.ListExecutions(ctx, in)
+}
+
+func (s *Server) GetExecutionHistory(ctx context.Context, in *GetExecutionHistoryInput) (*GetExecutionHistoryOutput, error) {
+	var v violations
+	v.between("maxResults", int64(in.MaxResults), 0, maxResultsLimit)
+	v.maxLen("nextToken", in.NextToken, 3096)
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("GetExecutionHistory")
+	}
+	return s.deps.Executions.GetExecutionHistory(ctx, in)
+}
+
+func (s *Server) DescribeStateMachineForExecution(ctx context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
+	var v violations
+	v.enum("includedData", in.IncludedData, "ALL_DATA", "METADATA_ONLY")
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("DescribeStateMachineForExecution")
+	}
+	return s.deps.Executions.DescribeStateMachineForExecution(ctx, in)
+}
+
+func (s *Server) RedriveExecution(ctx context.Context, in *RedriveExecutionInput) (*RedriveExecutionOutput, error) {
+	var v violations
+	v.maxLen("clientToken", in.ClientToken, 64)
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.Executions == nil {
+		return nil, notImplemented("RedriveExecution")
+	}
+	return s.deps.Executions.RedriveExecution(ctx, in)
+}
+
+func (s *Server) GetActivityTask(ctx context.Context, in *GetActivityTaskInput) (*GetActivityTaskOutput, error) {
+	var v violations
+	v.required("activityArn", in.ActivityArn == "")
+	v.maxLen("activityArn", in.ActivityArn, maxArnLength)
+	v.maxLen("workerName", in.WorkerName, 80)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := activityARN(in.ActivityArn); err != nil {
+		return nil, err
+	}
+	if _, err := s.deps.Store.GetActivity(ctx, in.ActivityArn); errors.Is(err, store.ErrNotFound) {
+		return nil, activityDoesNotExist(in.ActivityArn)
+	} else if err != nil {
+		return nil, storeErr(err)
+	}
+	if s.deps.ActivityTasks == nil {
+		return nil, notImplemented("GetActivityTask")
+	}
+	return s.deps.ActivityTasks.GetActivityTask(ctx, in)
+}
+
+// checkTaskToken validates a task token member.
+func checkTaskToken(token string, v *violations) {
+	v.required("taskToken", token == "")
+	v.maxLen("taskToken", token, maxTaskToken)
+}
+
+func (s *Server) SendTaskSuccess(ctx context.Context, in *SendTaskSuccessInput) (*SendTaskSuccessOutput, error) {
+	var v violations
+	checkTaskToken(in.TaskToken, &v)
+	v.required("output", in.Output == "")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if len(in.Output) > maxPayloadBytes {
+		return nil, Errorf(InvalidOutput, "Output exceeds the maximum size of %d bytes", maxPayloadBytes)
+	}
+	if !validJSON(in.Output) {
+		return nil, Errorf(InvalidOutput, "Invalid Output: 'Output is not a valid JSON text'")
+	}
+	if s.deps.ActivityTasks == nil {
+		return nil, notImplemented("SendTaskSuccess")
+	}
+	return s.deps.ActivityTasks.SendTaskSuccess(ctx, in)
+}
+
+func (s *Server) SendTaskFailure(ctx context.Context, in *SendTaskFailureInput) (*SendTaskFailureOutput, error) {
+	var v violations
+	checkTaskToken(in.TaskToken, &v)
+	v.maxLen("error", in.Error, maxErrorLength)
+	v.maxLen("cause", in.Cause, maxCauseLength)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if s.deps.ActivityTasks == nil {
+		return nil, notImplemented("SendTaskFailure")
+	}
+	return s.deps.ActivityTasks.SendTaskFailure(ctx, in)
+}
+
+func (s *Server) SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatInput) (*SendTaskHeartbeatOutput, error) {
+	var v violations
+	checkTaskToken(in.TaskToken, &v)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if s.deps.ActivityTasks == nil {
+		return nil, notImplemented("SendTaskHeartbeat")
+	}
+	return s.deps.ActivityTasks.SendTaskHeartbeat(ctx, in)
+}
+
+func (s *Server) TestState(ctx context.Context, in *TestStateInput) (*TestStateOutput, error) {
+	var v violations
+	v.required("definition", in.Definition == "")
+	if len(in.Definition) > maxDefinitionBytes {
+		v.add("Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", maxDefinitionBytes)
+	}
+	v.maxLen("roleArn", in.RoleArn, maxArnLength)
+	v.enum("inspectionLevel", in.InspectionLevel, "INFO", "DEBUG", "TRACE")
+	v.maxLen("stateName", in.StateName, 80)
+	if in.Mock != nil {
+		v.enum("mock.fieldValidationMode", in.Mock.FieldValidationMode, "STRICT", "PRESENT", "NONE")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if in.RoleArn != "" {
+		if err := checkRoleARN(in.RoleArn); err != nil {
+			return nil, err
+		}
+	}
+	input, err := checkInput(in.Input)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ name, text string }{{"variables", in.Variables}, {"context", in.Context}} {
+		if f.text != "" && !validJSON(f.text) {
+			return nil, Errorf(ValidationException, "Invalid %s: not a valid JSON text", f.name)
+		}
+	}
+	if in.Mock != nil && in.Mock.Result != "" && !validJSON(in.Mock.Result) {
+		return nil, Errorf(ValidationException, "Invalid mock result: not a valid JSON text")
+	}
+	if s.deps.StateTester == nil {
+		return nil, notImplemented("TestState")
+	}
+	in.Input = input
+	return s.deps.StateTester.TestState(ctx, in)
+}
+
+func (s *Server) DescribeMapRun(ctx context.Context, in *DescribeMapRunInput) (*DescribeMapRunOutput, error) {
+	var v violations
+	v.required("mapRunArn", in.MapRunArn == "")
+	v.maxLen("mapRunArn", in.MapRunArn, 2000)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := mapRunARN(in.MapRunArn); err != nil {
+		return nil, err
+	}
+	if s.deps.MapRuns == nil {
+		return nil, notImplemented("DescribeMapRun")
+	}
+	return s.deps.MapRuns.DescribeMapRun(ctx, in)
+}
+
+func (s *Server) ListMapRuns(ctx context.Context, in *ListMapRunsInput) (*ListMapRunsOutput, error) {
+	var v violations
+	v.between("maxResults", int64(in.MaxResults), 0, maxResultsLimit)
+	v.maxLen("nextToken", in.NextToken, 3096)
+	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
+		return nil, err
+	}
+	if s.deps.MapRuns == nil {
+		return nil, notImplemented("ListMapRuns")
+	}
+	return s.deps.MapRuns.ListMapRuns(ctx, in)
+}
+
+func (s *Server) UpdateMapRun(ctx context.Context, in *UpdateMapRunInput) (*UpdateMapRunOutput, error) {
+	var v violations
+	v.required("mapRunArn", in.MapRunArn == "")
+	v.maxLen("mapRunArn", in.MapRunArn, 2000)
+	if in.MaxConcurrency != nil {
+		v.between("maxConcurrency", int64(*in.MaxConcurrency), 0, 1<<31-1)
+	}
+	if in.ToleratedFailureCount != nil {
+		v.between("toleratedFailureCount", *in.ToleratedFailureCount, 0, 1<<63-1)
+	}
+	if p := in.ToleratedFailurePercentage; p != nil && (*p < 0 || *p > 100) {
+		v.add("Value '%g' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value between 0 and 100", *p)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := mapRunARN(in.MapRunArn); err != nil {
+		return nil, err
+	}
+	if in.MaxConcurrency == nil && in.ToleratedFailureCount == nil && in.ToleratedFailurePercentage == nil {
+		e := Errorf(ValidationException, "At least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount must be specified")
+		e.Reason = "MISSING_REQUIRED_PARAMETER"
+		return nil, e
+	}
+	if s.deps.MapRuns == nil {
+		return nil, notImplemented("UpdateMapRun")
+	}
+	return s.deps.MapRuns.UpdateMapRun(ctx, in)
+}

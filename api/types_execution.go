@@ -1,0 +1,352 @@
+package api
+
+// Request and response shapes of the actions the engine serves. The api
+// package validates requests before handing them on; see engine.go.
+
+// CloudWatchEventsExecutionDataDetails says whether input or output was
+// included; always true for API calls.
+type CloudWatchEventsExecutionDataDetails struct {
+	Included bool `json:"included"`
+}
+
+// BillingDetails of a StartSyncExecution (Express) run.
+type BillingDetails struct {
+	BilledMemoryUsedInMB         int64 `json:"billedMemoryUsedInMB"`
+	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
+}
+
+type StartExecutionInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	// Input is the execution input as JSON text; the api sets "{}" when
+	// the request has none.
+	Input       string `json:"input"`
+	TraceHeader string `json:"traceHeader"`
+}
+
+type StartExecutionOutput struct {
+	ExecutionArn string    `json:"executionArn"`
+	StartDate    Timestamp `json:"startDate"`
+}
+
+type StartSyncExecutionInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Input           string `json:"input"`
+	TraceHeader     string `json:"traceHeader"`
+	IncludedData    string `json:"includedData"` // ALL_DATA | METADATA_ONLY
+}
+
+type StartSyncExecutionOutput struct {
+	ExecutionArn    string                                `json:"executionArn"`
+	StateMachineArn string                                `json:"stateMachineArn,omitempty"`
+	Name            string                                `json:"name,omitempty"`
+	StartDate       Timestamp                             `json:"startDate"`
+	StopDate        Timestamp                             `json:"stopDate"`
+	Status          string                                `json:"status"` // SUCCEEDED | FAILED | TIMED_OUT
+	Error           string                                `json:"error,omitempty"`
+	Cause           string                                `json:"cause,omitempty"`
+	Input           string                                `json:"input,omitempty"`
+	InputDetails    *CloudWatchEventsExecutionDataDetails `json:"inputDetails,omitempty"`
+	Output          string                                `json:"output,omitempty"`
+	OutputDetails   *CloudWatchEventsExecutionDataDetails `json:"outputDetails,omitempty"`
+	TraceHeader     string                                `json:"traceHeader,omitempty"`
+	BillingDetails  *BillingDetails                       `json:"billingDetails,omitempty"`
+}
+
+type StopExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	Error        string `json:"error"`
+	Cause        string `json:"cause"`
+}
+
+type StopExecutionOutput struct {
+	StopDate Timestamp `json:"stopDate"`
+}
+
+type DescribeExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	IncludedData string `json:"includedData"`
+}
+
+type DescribeExecutionOutput struct {
+	ExecutionArn           string                                `json:"executionArn"`
+	StateMachineArn        string                                `json:"stateMachineArn"`
+	Name                   string                                `json:"name,omitempty"`
+	Status                 string                                `json:"status"` // RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED | PENDING_REDRIVE
+	StartDate              Timestamp                             `json:"startDate"`
+	StopDate               Timestamp                             `json:"stopDate,omitzero"`
+	Input                  string                                `json:"input,omitempty"`
+	InputDetails           *CloudWatchEventsExecutionDataDetails `json:"inputDetails,omitempty"`
+	Output                 string                                `json:"output,omitempty"`
+	OutputDetails          *CloudWatchEventsExecutionDataDetails `json:"outputDetails,omitempty"`
+	TraceHeader            string                                `json:"traceHeader,omitempty"`
+	MapRunArn              string                                `json:"mapRunArn,omitempty"`
+	Error                  string                                `json:"error,omitempty"`
+	Cause                  string                                `json:"cause,omitempty"`
+	StateMachineVersionArn string                                `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string                                `json:"stateMachineAliasArn,omitempty"`
+	RedriveCount           *int32                                `json:"redriveCount,omitempty"`
+	RedriveDate            Timestamp                             `json:"redriveDate,omitzero"`
+	RedriveStatus          string                                `json:"redriveStatus,omitempty"` // REDRIVABLE | NOT_REDRIVABLE | REDRIVABLE_BY_MAP_RUN
+	RedriveStatusReason    string                                `json:"redriveStatusReason,omitempty"`
+}
+
+type ListExecutionsInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	MapRunArn       string `json:"mapRunArn"`
+	StatusFilter    string `json:"statusFilter"`
+	RedriveFilter   string `json:"redriveFilter"` // REDRIVEN | NOT_REDRIVEN
+	MaxResults      int32  `json:"maxResults"`
+	NextToken       string `json:"nextToken"`
+}
+
+type ExecutionListItem struct {
+	ExecutionArn           string    `json:"executionArn"`
+	StateMachineArn        string    `json:"stateMachineArn"`
+	Name                   string    `json:"name"`
+	Status                 string    `json:"status"`
+	StartDate              Timestamp `json:"startDate"`
+	StopDate               Timestamp `json:"stopDate,omitzero"`
+	MapRunArn              string    `json:"mapRunArn,omitempty"`
+	ItemCount              *int32    `json:"itemCount,omitempty"`
+	StateMachineVersionArn string    `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string    `json:"stateMachineAliasArn,omitempty"`
+	RedriveCount           *int32    `json:"redriveCount,omitempty"`
+	RedriveDate            Timestamp `json:"redriveDate,omitzero"`
+}
+
+type ListExecutionsOutput struct {
+	Executions []ExecutionListItem `json:"executions"`
+	NextToken  string              `json:"nextToken,omitempty"`
+}
+
+type GetExecutionHistoryInput struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int32  `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+	ReverseOrder bool   `json:"reverseOrder"`
+	// IncludeExecutionData defaults to true when absent.
+	IncludeExecutionData *bool `json:"includeExecutionData"`
+}
+
+type GetExecutionHistoryOutput struct {
+	Events    []HistoryEvent `json:"events"`
+	NextToken string         `json:"nextToken,omitempty"`
+}
+
+type DescribeStateMachineForExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	IncludedData string `json:"includedData"`
+}
+
+type DescribeStateMachineForExecutionOutput struct {
+	StateMachineArn         string                   `json:"stateMachineArn"`
+	Name                    string                   `json:"name"`
+	Definition              string                   `json:"definition"`
+	RoleArn                 string                   `json:"roleArn"`
+	UpdateDate              Timestamp                `json:"updateDate"`
+	LoggingConfiguration    *LoggingConfiguration    `json:"loggingConfiguration,omitempty"`
+	TracingConfiguration    *TracingConfiguration    `json:"tracingConfiguration,omitempty"`
+	EncryptionConfiguration *EncryptionConfiguration `json:"encryptionConfiguration,omitempty"`
+	MapRunArn               string                   `json:"mapRunArn,omitempty"`
+	Label                   string                   `json:"label,omitempty"`
+	RevisionId              string                   `json:"revisionId,omitempty"`
+	VariableReferences      map[string][]string      `json:"variableReferences,omitempty"`
+}
+
+type RedriveExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	ClientToken  string `json:"clientToken"`
+}
+
+type RedriveExecutionOutput struct {
+	RedriveDate Timestamp `json:"redriveDate"`
+}
+
+type GetActivityTaskInput struct {
+	ActivityArn string `json:"activityArn"`
+	WorkerName  string `json:"workerName"`
+}
+
+// GetActivityTaskOutput is empty (no token) when no task arrived in time.
+type GetActivityTaskOutput struct {
+	TaskToken string `json:"taskToken,omitempty"`
+	Input     string `json:"input,omitempty"`
+}
+
+type SendTaskSuccessInput struct {
+	TaskToken string `json:"taskToken"`
+	Output    string `json:"output"`
+}
+
+type SendTaskSuccessOutput struct{}
+
+type SendTaskFailureInput struct {
+	TaskToken string `json:"taskToken"`
+	Error     string `json:"error"`
+	Cause     string `json:"cause"`
+}
+
+type SendTaskFailureOutput struct{}
+
+type SendTaskHeartbeatInput struct {
+	TaskToken string `json:"taskToken"`
+}
+
+type SendTaskHeartbeatOutput struct{}
+
+// MockErrorOutput is a mocked failure for TestState.
+type MockErrorOutput struct {
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
+}
+
+// MockInput mocks the state's task result for TestState.
+type MockInput struct {
+	Result              string           `json:"result,omitempty"`
+	ErrorOutput         *MockErrorOutput `json:"errorOutput,omitempty"`
+	FieldValidationMode string           `json:"fieldValidationMode,omitempty"` // STRICT | PRESENT | NONE
+}
+
+// TestStateConfiguration sets up retries and failures for TestState.
+type TestStateConfiguration struct {
+	RetrierRetryCount        *int32 `json:"retrierRetryCount,omitempty"`
+	ErrorCausedByState       string `json:"errorCausedByState,omitempty"`
+	MapIterationFailureCount *int32 `json:"mapIterationFailureCount,omitempty"`
+	MapItemReaderData        string `json:"mapItemReaderData,omitempty"`
+}
+
+type TestStateInput struct {
+	Definition         string                  `json:"definition"`
+	RoleArn            string                  `json:"roleArn"`
+	Input              string                  `json:"input"`
+	InspectionLevel    string                  `json:"inspectionLevel"` // INFO | DEBUG | TRACE
+	RevealSecrets      bool                    `json:"revealSecrets"`
+	Variables          string                  `json:"variables"`
+	StateName          string                  `json:"stateName"`
+	Mock               *MockInput              `json:"mock"`
+	Context            string                  `json:"context"`
+	StateConfiguration *TestStateConfiguration `json:"stateConfiguration"`
+}
+
+// InspectionDataRequest is the HTTP request of an HTTP Task (TRACE level).
+type InspectionDataRequest struct {
+	Protocol string `json:"protocol,omitempty"`
+	Method   string `json:"method,omitempty"`
+	Url      string `json:"url,omitempty"`
+	Headers  string `json:"headers,omitempty"`
+	Body     string `json:"body,omitempty"`
+}
+
+// InspectionDataResponse is the HTTP response of an HTTP Task.
+type InspectionDataResponse struct {
+	Protocol      string `json:"protocol,omitempty"`
+	StatusCode    string `json:"statusCode,omitempty"`
+	StatusMessage string `json:"statusMessage,omitempty"`
+	Headers       string `json:"headers,omitempty"`
+	Body          string `json:"body,omitempty"`
+}
+
+// InspectionErrorDetails tells which retrier or catcher handled an error.
+type InspectionErrorDetails struct {
+	CatchIndex                  *int32 `json:"catchIndex,omitempty"`
+	RetryIndex                  *int32 `json:"retryIndex,omitempty"`
+	RetryBackoffIntervalSeconds *int32 `json:"retryBackoffIntervalSeconds,omitempty"`
+}
+
+// InspectionData is the data at each step of a state's processing.
+type InspectionData struct {
+	Input                      string                  `json:"input,omitempty"`
+	AfterArguments             string                  `json:"afterArguments,omitempty"`
+	AfterInputPath             string                  `json:"afterInputPath,omitempty"`
+	AfterParameters            string                  `json:"afterParameters,omitempty"`
+	AfterItemsPath             string                  `json:"afterItemsPath,omitempty"`
+	AfterItemsPointer          string                  `json:"afterItemsPointer,omitempty"`
+	AfterItemSelector          string                  `json:"afterItemSelector,omitempty"`
+	AfterItemBatcher           string                  `json:"afterItemBatcher,omitempty"`
+	Result                     string                  `json:"result,omitempty"`
+	AfterResultSelector        string                  `json:"afterResultSelector,omitempty"`
+	AfterResultPath            string                  `json:"afterResultPath,omitempty"`
+	Variables                  string                  `json:"variables,omitempty"`
+	MaxConcurrency             *int32                  `json:"maxConcurrency,omitempty"`
+	ToleratedFailureCount      *int32                  `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercentage *float32                `json:"toleratedFailurePercentage,omitempty"`
+	Request                    *InspectionDataRequest  `json:"request,omitempty"`
+	Response                   *InspectionDataResponse `json:"response,omitempty"`
+	ErrorDetails               *InspectionErrorDetails `json:"errorDetails,omitempty"`
+}
+
+type TestStateOutput struct {
+	Output         string          `json:"output,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	Cause          string          `json:"cause,omitempty"`
+	InspectionData *InspectionData `json:"inspectionData,omitempty"`
+	NextState      string          `json:"nextState,omitempty"`
+	Status         string          `json:"status"` // SUCCEEDED | FAILED | RETRIABLE | CAUGHT_ERROR
+}
+
+// MapRunExecutionCounts counts a Map Run's child executions.
+type MapRunExecutionCounts struct {
+	Pending               int64  `json:"pending"`
+	Running               int64  `json:"running"`
+	Succeeded             int64  `json:"succeeded"`
+	Failed                int64  `json:"failed"`
+	TimedOut              int64  `json:"timedOut"`
+	Aborted               int64  `json:"aborted"`
+	Total                 int64  `json:"total"`
+	ResultsWritten        int64  `json:"resultsWritten"`
+	FailuresNotRedrivable *int64 `json:"failuresNotRedrivable,omitempty"`
+	PendingRedrive        *int64 `json:"pendingRedrive,omitempty"`
+}
+
+// MapRunItemCounts counts a Map Run's items; same members as the
+// execution counts.
+type MapRunItemCounts = MapRunExecutionCounts
+
+type DescribeMapRunInput struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
+type DescribeMapRunOutput struct {
+	MapRunArn                  string                 `json:"mapRunArn"`
+	ExecutionArn               string                 `json:"executionArn"`
+	Status                     string                 `json:"status"` // RUNNING | SUCCEEDED | FAILED | ABORTED
+	StartDate                  Timestamp              `json:"startDate"`
+	StopDate                   Timestamp              `json:"stopDate,omitzero"`
+	MaxConcurrency             int32                  `json:"maxConcurrency"`
+	ToleratedFailurePercentage float32                `json:"toleratedFailurePercentage"`
+	ToleratedFailureCount      int64                  `json:"toleratedFailureCount"`
+	ItemCounts                 *MapRunItemCounts      `json:"itemCounts"`
+	ExecutionCounts            *MapRunExecutionCounts `json:"executionCounts"`
+	RedriveCount               *int32                 `json:"redriveCount,omitempty"`
+	RedriveDate                Timestamp              `json:"redriveDate,omitzero"`
+}
+
+type ListMapRunsInput struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int32  `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+}
+
+type MapRunListItem struct {
+	ExecutionArn    string    `json:"executionArn"`
+	MapRunArn       string    `json:"mapRunArn"`
+	StateMachineArn string    `json:"stateMachineArn"`
+	StartDate       Timestamp `json:"startDate"`
+	StopDate        Timestamp `json:"stopDate,omitzero"`
+}
+
+type ListMapRunsOutput struct {
+	MapRuns   []MapRunListItem `json:"mapRuns"`
+	NextToken string           `json:"nextToken,omitempty"`
+}
+
+type UpdateMapRunInput struct {
+	MapRunArn                  string   `json:"mapRunArn"`
+	MaxConcurrency             *int32   `json:"maxConcurrency"`
+	ToleratedFailurePercentage *float32 `json:"toleratedFailurePercentage"`
+	ToleratedFailureCount      *int64   `json:"toleratedFailureCount"`
+}
+
+type UpdateMapRunOutput struct{}
