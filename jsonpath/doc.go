@@ -94,7 +94,7 @@
 //     subset; back-references and look-around are syntax errors. Flag x
 //     strips white space and comments; d, u and U are accepted and ignored.
 //   - Evaluation is bounded: a deep scan descends at most 2000 levels and
-//     one evaluation takes at most 4Mi steps, so hostile paths such as
+//     one evaluation takes at most 2Mi steps, so hostile paths such as
 //     $..*..*..* fail with an *EvalError instead of running away.
 //
 // Set is ours, not Jayway's: it implements ASL's ResultPath, which AWS

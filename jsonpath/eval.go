@@ -15,7 +15,7 @@ const (
 	// workLimit bounds the steps one evaluation may take, so that paths
 	// such as $..*..*..* over a large document fail instead of running
 	// for minutes.
-	workLimit = 1 << 22
+	workLimit = 1 << 21
 )
 
 // Env is what a path reads from.
@@ -51,10 +51,15 @@ func (p *Path) Eval(env *Env) (any, error) {
 // Query evaluates p with doc as the root, whatever p.Root() is (for "$$.a"
 // the root is doc too).
 func (p *Path) Query(doc any) (any, error) {
+	return p.query(doc, workLimit)
+}
+
+// query is Query with a bound on the steps it may take.
+func (p *Path) query(doc any, limit int) (any, error) {
 	if p.simple {
 		return p.evalSimple(doc)
 	}
-	e := evaluator{root: doc, sh: &shared{}}
+	e := evaluator{root: doc, sh: &shared{limit: limit}}
 	err := e.run(p, doc)
 	if err == nil {
 		var v any
@@ -161,12 +166,13 @@ type evaluator struct {
 // shared is the state all evaluators of one Query share.
 type shared struct {
 	work      int
+	limit     int
 	rootCache map[*Path]node
 }
 
 func (e *evaluator) tick() error {
-	if e.sh.work++; e.sh.work > workLimit {
-		return &EvalError{Msg: fmt.Sprintf("evaluation exceeded %d steps", workLimit)}
+	if e.sh.work++; e.sh.work > e.sh.limit {
+		return &EvalError{Msg: fmt.Sprintf("evaluation exceeded %d steps", e.sh.limit)}
 	}
 	return nil
 }
