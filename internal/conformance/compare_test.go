@@ -87,6 +87,23 @@ func TestCompareLevels(t *testing.T) {
 			}(),
 			Result{Status: "SUCCEEDED", Output: []byte(`{"v":"anything"}`)},
 			false, false, false, false},
+		{"output normalised where it sits in the history",
+			func() *Case {
+				c := handCase("SUCCEEDED", `{"FunctionResult":"RandomNumberGenerated","When":"date"}`, "", "", "")
+				c.Normalizers = append(c.Normalizers, Normalizer{Type: "jsonpath",
+					Path: "$..events..executionSucceededEventDetails.output.FunctionResult", Replacement: "RandomNumberGenerated"})
+				return c
+			}(),
+			Result{Status: "SUCCEEDED", Output: []byte(`{"FunctionResult":0.4242,"When":"2025-01-02T03:04:05.678Z"}`)},
+			true, true, false, false},
+		{"TestState output as Python-printed text",
+			func() *Case {
+				c := handCase("CAUGHT_ERROR", `"[1, 1.0]"`, "E", `"c"`, "")
+				c.Kind = "test_state"
+				return c
+			}(),
+			Result{Status: "CAUGHT_ERROR", Output: []byte(`[1,1]`), Error: "E", Cause: "c"},
+			true, true, false, false},
 		{"cause absent on AWS, present here",
 			handCase("FAILED", "", "E", "", ""),
 			Result{Status: "FAILED", Error: "E", Cause: "why"},

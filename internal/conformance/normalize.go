@@ -23,7 +23,9 @@ const (
 )
 
 var (
-	isoDate = regexp.MustCompile(`\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-][01]\d:[0-5]\d)`)
+	// isoDate is LocalStack's ISO-8601 pattern, without its leap-year
+	// arithmetic: the offset's colon and minutes are optional.
+	isoDate = regexp.MustCompile(`[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-][01]\d:?(?:[0-5]\d)?)`)
 	// isoDatePrefix is isoDate anchored at the start, as Python's re.match.
 	isoDatePrefix = regexp.MustCompile(`^` + isoDate.String())
 	uuidPrefix    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
