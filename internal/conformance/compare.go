@@ -89,9 +89,10 @@ func Compare(c *Case, r *Result, env Env) Levels {
 			lv.L1 = false
 			fail("L1", "output: want %s, got none", clip(value.String(want)))
 		default:
-			if where, ok := m.match(want, decodeLoose(ourOutput), false, "$"); !ok {
+			got := decodeLoose(ourOutput)
+			if where, ok := m.match(want, got, false, "$"); !ok {
 				lv.L1 = false
-				fail("L1", "output at %s: want %s, got %s", where, clip(value.String(want)), clip(value.String(ourOutput)))
+				fail("L1", "output at %s: want %s, got %s", where, clip(value.String(pick(want, where))), clip(value.String(pick(got, where))))
 			}
 		}
 	}
@@ -117,9 +118,9 @@ func Compare(c *Case, r *Result, env Env) Levels {
 		lv.L2 = false
 		fail("L2", "cause: want %s, got none", clip(value.String(wantCause)))
 	case wantCause != nil:
-		if where, ok := m.match(wantCause, ourCause, true, "cause"); !ok {
+		if where, ok := m.match(wantCause, ourCause, true, "$"); !ok {
 			lv.L2 = false
-			fail("L2", "cause at %s: want %s, got %s", where, clip(value.String(wantCause)), clip(value.String(ourCause)))
+			fail("L2", "cause at %s: want %s, got %s", where, clip(value.String(pick(wantCause, where))), clip(value.String(pick(ourCause, where))))
 		}
 	}
 
@@ -471,27 +472,45 @@ func (m *matcher) compareHistory(c *Case, nd *value.Object, historyErr string, f
 	return true, true
 }
 
-// pick returns the part of an event a diff location names, for short
-// messages; the whole event when it cannot tell.
-func pick(ev any, where string) any {
+// pick returns the part of v a diff location ("$.a.b[2] (missing)") names,
+// for short messages; the nearest enclosing value when the path leaves v.
+func pick(v any, where string) any {
 	where = strings.TrimPrefix(where, "$")
-	if i := strings.IndexAny(where, " ["); i >= 0 {
+	if i := strings.IndexByte(where, ' '); i >= 0 {
 		where = where[:i]
 	}
-	cur := ev
-	for _, k := range strings.Split(strings.TrimPrefix(where, "."), ".") {
-		if k == "" {
-			continue
-		}
-		o, ok := cur.(*value.Object)
-		if !ok {
+	cur := v
+	for where != "" {
+		switch where[0] {
+		case '.':
+			where = where[1:]
+			end := strings.IndexAny(where, ".[")
+			if end < 0 {
+				end = len(where)
+			}
+			o, ok := cur.(*value.Object)
+			if !ok {
+				return cur
+			}
+			next, ok := o.Get(where[:end])
+			if !ok {
+				return cur
+			}
+			cur, where = next, where[end:]
+		case '[':
+			end := strings.IndexByte(where, ']')
+			a, ok := cur.([]any)
+			var i int
+			if end < 0 || !ok {
+				return cur
+			}
+			if _, err := fmt.Sscanf(where[1:end], "%d", &i); err != nil || i < 0 || i >= len(a) {
+				return cur
+			}
+			cur, where = a[i], where[end+1:]
+		default:
 			return cur
 		}
-		v, ok := o.Get(k)
-		if !ok {
-			return cur
-		}
-		cur = v
 	}
 	return cur
 }

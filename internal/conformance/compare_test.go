@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-sfn/cairn/value"
 )
 
 // handCase builds a small execution case; history is the recorded
@@ -304,5 +306,24 @@ func TestDefaultPath(t *testing.T) {
 	}
 	if filepath.Base(p) != "cases.jsonl" || filepath.Base(filepath.Dir(p)) != "conformance" {
 		t.Errorf("DefaultPath() = %s", p)
+	}
+}
+
+func TestPick(t *testing.T) {
+	t.Parallel()
+	v := value.MustParse(`{"a":{"b":[1,{"c":"x"}]},"d.e":2}`)
+	tests := []struct{ where, want string }{
+		{"$", `{"a":{"b":[1,{"c":"x"}]},"d.e":2}`},
+		{"$.a.b[1].c", `"x"`},
+		{"$.a.b[0]", `1`},
+		{"$.a.b (length 3, want 2)", `[1,{"c":"x"}]`},
+		{"$.a.z (missing)", `{"b":[1,{"c":"x"}]}`},
+		{"$.a.b[7]", `[1,{"c":"x"}]`},
+		{"$.a.b[x]", `[1,{"c":"x"}]`},
+	}
+	for _, tt := range tests {
+		if got := value.String(pick(v, tt.where)); got != tt.want {
+			t.Errorf("pick(%s) = %s, want %s", tt.where, got, tt.want)
+		}
 	}
 }
