@@ -295,7 +295,7 @@ func fnUppercase(args []any) (any, error) {
 		return undefined, nil
 	}
 	s, _ := argString(args, 0)
-	return strings.ToUpper(s), nil
+	return jsUpperCase(s), nil
 }
 
 func fnLowercase(args []any) (any, error) {
@@ -303,7 +303,7 @@ func fnLowercase(args []any) (any, error) {
 		return undefined, nil
 	}
 	s, _ := argString(args, 0)
-	return strings.ToLower(s), nil
+	return jsLowerCase(s), nil
 }
 
 // trimString is $trim: runs of space, tab, CR and LF become one space,
