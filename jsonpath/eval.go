@@ -103,6 +103,46 @@ func (p *Path) result(out []any) (any, error) {
 // evalSimple walks a path of single members and indexes. It allocates
 // nothing unless it fails, and fails exactly as the general evaluator.
 func (p *Path) evalSimple(cur any) (any, error) {
+	if v, ok := p.lookup(cur); ok {
+		return v, nil
+	}
+	return nil, p.simpleError(cur)
+}
+
+// lookup walks a simple path and reports whether it names a value.
+func (p *Path) lookup(cur any) (any, bool) {
+	for i := range p.steps {
+		s := &p.steps[i]
+		switch s.kind {
+		case stepMember:
+			obj, ok := cur.(*value.Object)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = obj.Get(s.name); !ok {
+				return nil, false
+			}
+		case stepIndex:
+			arr, ok := cur.([]any)
+			if !ok {
+				return nil, false
+			}
+			idx := s.index
+			if idx < 0 {
+				idx += len(arr)
+			}
+			if idx < 0 || idx >= len(arr) {
+				return nil, false
+			}
+			cur = arr[idx]
+		}
+	}
+	return cur, true
+}
+
+// simpleError walks a simple path that lookup failed on again, to say why
+// in Jayway's words.
+func (p *Path) simpleError(cur any) error {
 	last := len(p.steps) - 1
 	for i := range p.steps {
 		s := &p.steps[i]
@@ -110,32 +150,34 @@ func (p *Path) evalSimple(cur any) (any, error) {
 		case stepMember:
 			obj, ok := cur.(*value.Object)
 			if !ok {
-				return nil, p.notObject(i, cur)
+				return p.notObject(i, cur)
 			}
 			v, ok := obj.Get(s.name)
 			if !ok {
 				if i == last {
-					return nil, &NotFoundError{Path: p.src, Reason: NoResults, At: p.canonical}
+					break
 				}
-				return nil, &NotFoundError{Path: p.src, Reason: MissingProperty, At: p.canonicalPrefix(i + 1)}
+				return &NotFoundError{Path: p.src, Reason: MissingProperty, At: p.canonicalPrefix(i + 1)}
 			}
 			cur = v
+			continue
 		case stepIndex:
 			arr, ok := cur.([]any)
 			if !ok {
-				return nil, p.notArray(i, cur)
+				return p.notArray(i, cur)
 			}
 			idx := s.index
 			if idx < 0 {
 				idx += len(arr)
 			}
-			if idx < 0 || idx >= len(arr) {
-				return nil, &NotFoundError{Path: p.src, Reason: NoResults, At: p.canonical}
+			if idx >= 0 && idx < len(arr) {
+				cur = arr[idx]
+				continue
 			}
-			cur = arr[idx]
 		}
+		break
 	}
-	return cur, nil
+	return &NotFoundError{Path: p.src, Reason: NoResults, At: p.canonical}
 }
 
 func (p *Path) notObject(i int, cur any) error {

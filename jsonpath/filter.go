@@ -250,6 +250,12 @@ func (e *evaluator) operand(o operand, item any) (node, error) {
 }
 
 func (e *evaluator) pathNode(p *Path, doc any) (node, error) {
+	if p.simple {
+		if v, ok := p.lookup(doc); ok {
+			return nodeOf(v), nil
+		}
+		return node{kind: nodeUndefined}, nil
+	}
 	out, err := e.sub(p, doc, false)
 	var v any
 	if err == nil {
@@ -273,6 +279,10 @@ func (e *evaluator) exists(p *Path, item any) (bool, error) {
 	doc := item
 	if p.root != rootCurrent {
 		doc = e.root
+	}
+	if p.simple {
+		_, ok := p.lookup(doc)
+		return ok, nil
 	}
 	out, err := e.sub(p, doc, true)
 	if err != nil {
