@@ -64,6 +64,7 @@ func isNumber(v any) bool {
 type frame struct {
 	vars   map[string]any
 	parent *frame
+	reg    map[string]*native // the root frame's builtins, read after vars
 }
 
 func newFrame(parent *frame) *frame { return &frame{parent: parent} }
@@ -79,6 +80,11 @@ func (f *frame) lookup(name string) (any, bool) {
 	for ; f != nil; f = f.parent {
 		if v, ok := f.vars[name]; ok {
 			return v, true
+		}
+		if f.reg != nil {
+			if fn, ok := f.reg[name]; ok {
+				return fn, true
+			}
 		}
 	}
 	return undefined, false
@@ -869,6 +875,27 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		}
 		return -f, nil
 	case "[":
+		if len(n.expressions) == 1 && !(n.expressions[0].typ == nUnary && n.expressions[0].op == "[") {
+			// One item: an array result is reused rather than copied.
+			v, err := ev.eval(n.expressions[0], input, env)
+			if err != nil {
+				return nil, err
+			}
+			var items []any
+			switch {
+			case isUndef(v):
+				items = []any{}
+			case isArray(v):
+				a := arrayItems(v)
+				items = a[:len(a):len(a)]
+			default:
+				items = []any{v}
+			}
+			if n.consarray {
+				return &array{items: items, cons: true}, nil
+			}
+			return items, nil
+		}
 		items := []any{}
 		for _, e := range n.expressions {
 			v, err := ev.eval(e, input, env)

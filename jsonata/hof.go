@@ -2,8 +2,8 @@ package jsonata
 
 import (
 	"strconv"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/cairn-sfn/cairn/value"
 )

@@ -95,11 +95,7 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 			result, err = nil, &Error{Code: "U1000", Position: -1, Message: fmt.Sprintf("internal error: %v", r)}
 		}
 	}()
-	root := newFrame(nil)
-	root.vars = make(map[string]any, len(reg)+len(opts.Bindings)+len(opts.Functions))
-	for name, fn := range reg {
-		root.vars[name] = fn
-	}
+	root := &frame{reg: reg}
 	for name, f := range opts.Functions {
 		var sig *signature
 		if f.Signature != "" {
@@ -107,7 +103,7 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 				return nil, err
 			}
 		}
-		root.vars[name] = &native{name: name, sig: sig, fn: wrapLibrary(f.Fn)}
+		root.bind(name, &native{name: name, sig: sig, fn: wrapLibrary(f.Fn)})
 	}
 	env := newFrame(root)
 	for name, v := range opts.Bindings {

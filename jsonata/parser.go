@@ -145,6 +145,9 @@ func (p *parser) nud(t token) (*node, error) {
 	case tokRegex:
 		re, err := compileRegex(t.value, t.flags)
 		if err != nil {
+			if e, ok := err.(*Error); ok {
+				e.Position = t.start
+			}
 			return nil, err
 		}
 		return &node{typ: nRegex, re: re, pos: pos, token: "/" + t.value + "/" + t.flags}, nil

@@ -76,11 +76,11 @@ func wrapLibrary(fn func([]any) (any, error)) func(*callCtx, []any) (any, error)
 func plain(v any) (any, bool) {
 	switch x := v.(type) {
 	case *array:
-		out := make([]any, len(x.items))
-		for i, it := range x.items {
-			out[i], _ = plain(it)
-		}
-		return out, true
+		// Shared when no item changes: values are never modified in place,
+		// and the capacity is clipped so that appends copy.
+		p, _ := plain(x.items)
+		items := p.([]any)
+		return items[:len(items):len(items)], true
 	case []any:
 		var out []any
 		for i, it := range x {
