@@ -67,6 +67,18 @@
 //
 // # Where we differ from Jayway, and why
 //
+// Step Functions' recorded behaviour comes first:
+//
+//   - An indefinite path whose definite beginning names nothing, such as
+//     "$.item.items[*]" on {}, yields [] (Jayway throws "Missing property");
+//     AWS answered [] in the recordings, as Jayway does with its
+//     SUPPRESS_EXCEPTIONS option.
+//   - In a quoted name, a backslash before the other quote character is
+//     kept: $['Test\""Name"'] reads the member Test\""Name", as AWS did in
+//     the recordings (Jayway reads Test""Name"). Other escapes are Jayway's.
+//
+// Then ASL's rules and our own choices:
+//
 //   - A path must start with "$" (ASL requires it). Jayway prepends "$." to
 //     other text and accepts "@" as a root; "$a" is Jayway's syntax error but
 //     ASL's variable a.
