@@ -317,4 +317,7 @@ func errorDetails(errName, cause string) *value.Object {
 	return o
 }
 
-func untruncated() *value.Object { return value.ObjectOf("truncated", false) }
+// untruncatedDetails is shared by every event: values are immutable.
+var untruncatedDetails = value.ObjectOf("truncated", false)
+
+func untruncated() *value.Object { return untruncatedDetails }

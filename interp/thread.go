@@ -107,7 +107,7 @@ func (x *Execution) contextObject(t *thread) *value.Object {
 
 // run executes states of t until it waits or ends.
 func (x *Execution) run(t *thread) {
-	for !t.done && x.status == Running && t.state != nil && t.waiting() == false {
+	for !t.done && x.status == Running && t.state != nil && !t.waiting() && !x.overEventLimit {
 		x.enter(t)
 	}
 }
