@@ -19,6 +19,7 @@ const conformanceData = "../../shared/conformance/cases.jsonl"
 // single Pass state whose Parameters read JSONPaths from the input: the
 // paths must give AWS's output, or fail where AWS failed.
 func TestConformancePassParameters(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(conformanceData)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("recordings %s are absent", conformanceData)
@@ -178,6 +179,7 @@ func applyParameters(tmpl, input any) (any, error) {
 // machines use (fields ending in "Path" or ".$", and Choice's Variable):
 // AWS accepted them all.
 func TestConformancePathsCompile(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(conformanceData)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("recordings %s are absent", conformanceData)

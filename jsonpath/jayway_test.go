@@ -50,6 +50,7 @@ type jaywayCase struct {
 // with Jayway, and fails when a query listed in testdata/jayway_passing.txt
 // no longer agrees. Run with -update to rewrite that list.
 func TestJayway(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(jaywayData)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("reference data %s is absent", jaywayData)
