@@ -214,3 +214,28 @@ func FuzzPyNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestReplaceISODates(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"",
+		"2024-01-02T03:04:05Z",
+		"x2024-01-02T03:04:05.5+01:00y 1999-12-31T23:59:59-0500 2024-01-02T03:04:05",
+		"12024-01-02T03:04:05Z and 2024-01-02T03:04:05Z2024-01-02T03:04:05Z",
+		"T 0000-00-00T 2024-13-01T00:00:00Z",
+	} {
+		if got, want := replaceISODates(s), isoDate.ReplaceAllLiteralString(s, "date"); got != want {
+			t.Errorf("replaceISODates(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzReplaceISODates(f *testing.F) {
+	f.Add("2024-01-02T03:04:05Z")
+	f.Add("x 2024-01-02T03:04:05.123456789+0100 y")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := replaceISODates(s), isoDate.ReplaceAllLiteralString(s, "date"); got != want {
+			t.Fatalf("replaceISODates(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
