@@ -124,17 +124,13 @@ func (l *lexer) next(prefix bool) (token, error) {
 		if isSpace(ch) || strings.IndexByte(singleCharOps, ch) >= 0 || ch == '"' || ch == '\'' || ch == '`' {
 			break
 		}
-		if ch >= 0x80 {
-			r, size := utf8.DecodeRuneInString(src[i:])
-			if r == 0x85 || r == 0xa0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200a) || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000 || r == 0xfeff {
-				break
-			}
-			i += size
-			continue
-		}
 		i++
 	}
 	word := src[l.pos:i]
+	if word == "" {
+		l.pos++
+		return token{}, &Error{Code: "S0204", Position: start, Token: src[start:l.pos], Message: "unknown operator"}
+	}
 	l.pos = i
 	if word[0] == '$' {
 		return token{kind: tokVariable, value: word[1:], pos: l.pos, start: start}, nil
@@ -148,12 +144,6 @@ func (l *lexer) next(prefix bool) (token, error) {
 		return token{kind: tokValue, value: word, lit: false, pos: l.pos, start: start}, nil
 	case "null":
 		return token{kind: tokValue, value: word, lit: nil, pos: l.pos, start: start}, nil
-	}
-	if word == "" {
-		// Cannot happen: every byte is either a delimiter handled above or
-		// part of a word; guard against looping anyway.
-		l.pos++
-		return token{}, &Error{Code: "S0204", Position: start, Token: src[start:l.pos], Message: "unknown operator"}
 	}
 	return token{kind: tokName, value: word, pos: l.pos, start: start}, nil
 }
