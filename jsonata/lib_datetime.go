@@ -178,14 +178,17 @@ func analyseMarker(marker string) (*dateTimePart, error) {
 			return nil, err
 		}
 		part.integer = p
-		if part.widthMin >= 0 && p.mandatoryDigits < part.widthMin {
+		// Digit counts only mean something for decimal pictures (jsonata-js
+		// leaves them unset otherwise, and its comparisons then fail).
+		decimal := p.style == styleDecimal
+		if decimal && part.widthMin >= 0 && p.mandatoryDigits < part.widthMin {
 			p.mandatoryDigits = part.widthMin
 		}
 		if part.component == 'Y' {
 			if part.widthMax >= 0 {
 				part.yearDigits = part.widthMax
 				p.mandatoryDigits = part.widthMax
-			} else if w := p.mandatoryDigits + p.optionalDigits; w >= 2 {
+			} else if w := p.mandatoryDigits + p.optionalDigits; decimal && w >= 2 {
 				part.yearDigits = w
 			}
 		}
@@ -786,6 +789,14 @@ func parseDateTime(text, picture string, clock func() time.Time) (any, error) {
 // larger unit, years 0–99 mean 1900–1999, and the result is NaN outside
 // the time value range.
 func dateUTC(year, month, day, hour, minute, second, ms float64) float64 {
+	if y := math.Trunc(year); y >= 0 && y <= 99 {
+		year = y + 1900
+	}
+	return makeDate(year, month, day, hour, minute, second, ms)
+}
+
+// makeDate is ECMAScript's MakeDate(MakeDay(…), MakeTime(…)) with TimeClip.
+func makeDate(year, month, day, hour, minute, second, ms float64) float64 {
 	fields := []float64{year, month, day, hour, minute, second, ms}
 	for i, f := range fields {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -794,9 +805,6 @@ func dateUTC(year, month, day, hour, minute, second, ms float64) float64 {
 		fields[i] = math.Trunc(f)
 	}
 	year, month = fields[0], fields[1]
-	if year >= 0 && year <= 99 {
-		year += 1900
-	}
 	year += math.Floor(month / 12)
 	month = math.Mod(month, 12)
 	if month < 0 {
@@ -816,53 +824,63 @@ func dateUTC(year, month, day, hour, minute, second, ms float64) float64 {
 var iso8601Timestamp = regexp.MustCompile(`^(\d{4})(?:-([01]\d))?(?:-([0-3]\d))?(?:T([0-2]\d):([0-5]\d):([0-5]\d))?(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$`)
 
 // parseISO8601 is $toMillis without a picture: the ISO 8601 forms
-// jsonata-js accepts, read as Date.parse reads them (UTC unless an offset
-// is given). ok is false for text that is not such a timestamp; an
-// impossible date is NaN.
+// jsonata-js accepts, read as V8's Date.parse reads them (UTC unless an
+// offset is given, including its quirks: the first "-nn" is the month
+// whichever pattern group took it, and a fraction after a date without a
+// time is its next field). ok is false for text that is not such a
+// timestamp; an impossible date is NaN.
 func parseISO8601(s string) (float64, bool) {
 	m := iso8601Timestamp.FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
 	}
-	num := func(t string, def int) int {
-		if t == "" {
-			return def
-		}
+	num := func(t string) int {
 		n, _ := strconv.Atoi(t)
 		return n
 	}
-	year, month, day := num(m[1], 0), num(m[2], 1), num(m[3], 1)
-	hour, minute, second := num(m[4], 0), num(m[5], 0), num(m[6], 0)
-	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || (hour == 24 && (minute > 0 || second > 0)) {
-		return math.NaN(), true
-	}
-	if m[3] == "" && m[2] == "" && m[4] != "" {
-		return math.NaN(), true
-	}
-	if m[7] != "" && m[4] == "" {
-		return math.NaN(), true
-	}
-	ms := 0.0
-	if m[7] != "" {
-		frac := m[7][1:]
-		for len(frac) < 3 {
-			frac += "0"
+	year := num(m[1])
+	var fields []int // month, then day, as written
+	for _, g := range m[2:4] {
+		if g != "" {
+			fields = append(fields, num(g))
 		}
-		ms = float64(num(frac[:3], 0))
 	}
-	t := dateUTC(float64(year), float64(month-1), float64(day), float64(hour), float64(minute), float64(second), ms)
-	if year <= 99 {
-		// Four-digit years below 100 are literal, not 19xx.
-		t = dateUTC(float64(year+400), float64(month-1), float64(day), float64(hour), float64(minute), float64(second), ms) -
-			float64(time.Date(year+400, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()-time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
+	hasTime := m[4] != ""
+	ms := 0
+	if frac := m[7]; frac != "" {
+		if !hasTime {
+			if len(fields) == 2 || len(frac) == 1 {
+				return math.NaN(), true
+			}
+			fields = append(fields, num(frac[1:]))
+		} else {
+			digits := (frac[1:] + "00")[:3]
+			ms = num(digits)
+		}
 	}
+	month, day := 1, 1
+	if len(fields) > 0 {
+		month = fields[0]
+	}
+	if len(fields) > 1 {
+		day = fields[1]
+	}
+	hour, minute, second := num(m[4]), num(m[5]), num(m[6])
+	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || (hour == 24 && (minute > 0 || second > 0 || ms > 0)) {
+		return math.NaN(), true
+	}
+	// Four-digit years below 100 are literal here, not 19xx.
+	t := makeDate(float64(year), float64(month-1), float64(day), float64(hour), float64(minute), float64(second), float64(ms))
 	if tz := m[8]; tz != "" && tz != "Z" {
+		if !hasTime {
+			return math.NaN(), true
+		}
 		sign := 1.0
 		if tz[0] == '-' {
 			sign = -1
 		}
 		tz = strings.ReplaceAll(tz[1:], ":", "")
-		h, mi := num(tz[:2], 0), num(tz[2:], 0)
+		h, mi := num(tz[:2]), num(tz[2:])
 		if h > 23 {
 			return math.NaN(), true
 		}

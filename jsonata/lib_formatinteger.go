@@ -239,11 +239,19 @@ func (p *integerPicture) formatDecimal(f float64) string {
 			digits[i] = r + p.zeroCode - '0'
 		}
 	}
+	// insert is jsonata-js's s.substr(0, pos) + r + s.substr(pos), whose
+	// negative positions drop digits when a picture has more separators
+	// than the number has digits; kept for identical output.
 	insert := func(pos int, r rune) {
-		if pos < 0 || pos > len(digits) {
-			return
+		n := len(digits)
+		var left, right []rune
+		if pos >= 0 {
+			left = digits[:min(pos, n)]
+			right = digits[min(pos, n):]
+		} else {
+			right = digits[max(n+pos, 0):]
 		}
-		digits = append(digits[:pos], append([]rune{r}, digits[pos:]...)...)
+		digits = concatRunes(left, []rune{r}, right)
 	}
 	if p.regular {
 		n := (len(digits) - 1) / p.regularEvery

@@ -256,8 +256,37 @@ func formatBase(f float64, radix float64) (string, error) {
 	if radix == 10 || math.IsNaN(f) || math.IsInf(f, 0) {
 		return jsNumberString(f), nil
 	}
-	n, _ := new(big.Float).SetFloat64(f).Int(nil)
-	return n.Text(int(radix)), nil
+	return jsIntegerToRadix(f, int(radix)), nil
+}
+
+// jsIntegerToRadix writes an integral f in base radix as V8's
+// Number.prototype.toString(radix) does: digits beyond the double's
+// precision (from 2^53 on) are written as zeros.
+func jsIntegerToRadix(f float64, radix int) string {
+	const digitChars = "0123456789abcdefghijklmnopqrstuvwxyz"
+	neg := f < 0
+	f = math.Abs(f)
+	var rev []byte
+	r := float64(radix)
+	for f/r >= 1<<53 {
+		f /= r
+		rev = append(rev, '0')
+	}
+	for {
+		rem := math.Mod(f, r)
+		rev = append(rev, digitChars[int(rem)])
+		f = (f - rem) / r
+		if f <= 0 {
+			break
+		}
+	}
+	if neg {
+		rev = append(rev, '-')
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return string(rev)
 }
 
 func fnFormatBase(args []any) (any, error) {
