@@ -16,123 +16,151 @@ var comparisons = map[string]string{
 	"StringLessThanEquals": "string", "StringGreaterThanEquals": "string", "StringMatches": "string",
 	"NumericEquals": "number", "NumericLessThan": "number", "NumericGreaterThan": "number",
 	"NumericLessThanEquals": "number", "NumericGreaterThanEquals": "number",
-	"BooleanEquals":  "boolean",
+	"BooleanEquals":   "boolean",
 	"TimestampEquals": "timestamp", "TimestampLessThan": "timestamp", "TimestampGreaterThan": "timestamp",
 	"TimestampLessThanEquals": "timestamp", "TimestampGreaterThanEquals": "timestamp",
 	"IsNull": "boolean", "IsPresent": "boolean", "IsNumeric": "boolean", "IsString": "boolean",
 	"IsBoolean": "boolean", "IsTimestamp": "boolean",
 }
 
-func (p *parser) choice(s *State, f *fields, loc string) {
-	s.Default = p.str(f, "Default", false)
-	v, ok := f.get("Choices")
-	arr, isArr := v.([]any)
-	switch {
-	case !ok:
-		p.d.add(CodeSchema, loc, "These fields are required: [Choices]")
-		return
-	case !isArr || len(arr) == 0:
-		p.d.add(CodeSchema, loc+"/Choices", "The field 'Choices' must be a non-empty array")
+// Choice rule members besides the operators.
+var (
+	ruleFields   = fieldSet{"Variable": forJSONPath, "And": forJSONPath, "Or": forJSONPath, "Not": forJSONPath, "Comment": forBoth}
+	topRuleExtra = fieldSet{"Next": forBoth, "Assign": forBoth, "Condition": forJSONata, "Output": forJSONata}
+	nestedRule   = ruleFieldSet()
+	topRule      = merge(nestedRule, topRuleExtra)
+)
+
+// ruleFieldSet is what a nested rule may hold: a variable, one operator
+// (or its …Path form) and a comment. Read-only once built.
+func ruleFieldSet() fieldSet {
+	set := merge(ruleFields)
+	for op := range comparisons {
+		set[op] = forJSONPath
+		if !strings.HasPrefix(op, "Is") {
+			set[op+"Path"] = forJSONPath
+		}
+	}
+	return set
+}
+
+func (p *parser) choice(s *State, f *fields) {
+	if f.has("Default") {
+		s.Default = p.str(f, "Default")
+	}
+	if !p.require(f, "Choices") {
 		return
 	}
+	arr := p.array(f, "Choices")
 	for i, e := range arr {
-		cloc := fmt.Sprintf("%s/Choices[%d]", loc, i)
+		cloc := fmt.Sprintf("%s/Choices/%d", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.d.add(CodeSchema, cloc, "Expected value of type: Object")
+			p.typeError(cloc, "Object")
 			continue
 		}
-		cf := p.fields(o, cloc)
-		rule := &ChoiceRule{Next: p.str(cf, "Next", true)}
-		if av, ok := cf.get("Assign"); ok {
-			rule.Assign = p.template(av, "Assign", cloc+"/Assign")
+		cf := p.open(o, cloc, topRule, f.ql)
+		p.require(cf, "Next")
+		rule := &ChoiceRule{Next: p.str(cf, "Next")}
+		rule.Assign = p.assign(cf, f.ql)
+		if v, ok := cf.get("Output"); ok {
+			rule.Output = p.template(v, "Output", cf.sub("Output"), f.ql)
 		}
-		rule.Condition = p.condition(cf, cloc)
-		p.unknown(cf)
+		if f.ql == JSONata {
+			if p.require(cf, "Condition") {
+				v, _ := cf.get("Condition")
+				expr := &Expr{Field: "Condition"}
+				if b, isBool := v.(bool); isBool {
+					expr.Literal = b
+				} else if isJSONata(v) {
+					expr.JSONata = v.(string)
+				} else {
+					p.d.add(CodeSchema, cf.sub("Condition"), "Value must be a boolean or a JSONata expression enclosed in '{%' and '%}'")
+				}
+				rule.Condition = &Condition{Op: "JSONata", Expr: expr}
+			}
+		} else {
+			rule.Condition = p.condition(cf)
+		}
 		s.Choices = append(s.Choices, rule)
 	}
 }
 
-// condition reads the boolean expression in f (a choice rule or a nested
-// rule); f's Next/Assign are read by the caller.
-func (p *parser) condition(f *fields, loc string) *Condition {
-	p.str(f, "Comment", false)
+// condition reads the boolean expression of a choice rule or a nested rule.
+func (p *parser) condition(f *fields) *Condition {
+	p.str(f, "Comment")
 	var ops []string
 	for _, k := range f.obj.Keys() {
-		if _, isCmp := comparisons[strings.TrimSuffix(k, "Path")]; isCmp && k != "Variable" {
-			ops = append(ops, k)
+		if f.bad[k] {
+			continue
 		}
-		if k == "And" || k == "Or" || k == "Not" {
+		switch k {
+		case "Variable", "Next", "Assign", "Comment", "Condition", "Output":
+		default:
 			ops = append(ops, k)
 		}
 	}
 	if len(ops) != 1 {
-		p.d.add(CodeSchema, loc, "A choice rule must have exactly one comparison operator or And, Or, Not")
+		p.d.add(CodeSchema, at(f.loc), "A choice rule must have exactly one of the comparison operators, And, Or or Not")
 		return nil
 	}
 	op := ops[0]
 	c := &Condition{Op: op}
 	switch op {
 	case "And", "Or":
-		v, _ := f.get(op)
-		arr, isArr := v.([]any)
-		if !isArr || len(arr) == 0 {
-			p.d.add(CodeSchema, loc+"/"+op, fmt.Sprintf("The field '%s' must be a non-empty array", op))
-			return nil
+		if f.has("Variable") {
+			p.d.add(CodeSchema, at(f.loc), "Field 'Variable' is not supported")
 		}
+		arr := p.array(f, op)
 		for i, e := range arr {
-			c.Children = append(c.Children, p.nested(e, fmt.Sprintf("%s/%s[%d]", loc, op, i)))
+			c.Children = append(c.Children, p.nested(e, fmt.Sprintf("%s/%s/%d", f.loc, op, i)))
 		}
 		return c
 	case "Not":
+		if f.has("Variable") {
+			p.d.add(CodeSchema, at(f.loc), "Field 'Variable' is not supported")
+		}
 		v, _ := f.get(op)
-		c.Children = []*Condition{p.nested(v, loc+"/Not")}
+		c.Children = []*Condition{p.nested(v, f.sub("Not"))}
 		return c
 	}
-	vp := p.path(f, "Variable")
-	if vp.Path == nil {
-		if !f.has("Variable") {
-			p.d.add(CodeSchema, loc, "These fields are required: [Variable]")
-		}
+	if !p.require(f, "Variable") {
 		return nil
 	}
+	vp := p.path(f, "Variable", false, false)
 	c.Variable = vp.Path
 	v, _ := f.get(op)
 	if strings.HasSuffix(op, "Path") {
-		s, isStr := v.(string)
-		jp, err := jsonpath.Compile(s)
-		if !isStr || err != nil {
-			p.d.add(CodeSchema, loc+"/"+op, fmt.Sprintf("The value for the field '%s' must be a valid JSONPath", op))
+		c.ValuePath = p.pathValue(v, f.sub(op), false)
+		if c.Variable == nil || c.ValuePath == nil {
 			return nil
 		}
-		c.ValuePath = jp
 		return c
 	}
-	want := comparisons[op]
-	switch {
+	switch want := comparisons[op]; {
 	case want == "timestamp":
 		if s, isStr := v.(string); !isStr {
-			p.d.add(CodeSchema, loc+"/"+op, fmt.Sprintf("The value for the field '%s' must be a STRING", op))
+			p.typeError(f.sub(op), "String")
 		} else if _, ok := ParseTimestamp(s); !ok {
-			p.d.add(CodeSchema, loc+"/"+op, fmt.Sprintf("The value for the field '%s' must be a valid ISO-8601 timestamp", op))
+			p.d.add(CodeSchema, f.sub(op), "String does not match RFC3339 timestamp")
 		}
 	case value.Kind(v) != want:
-		p.d.add(CodeSchema, loc+"/"+op, fmt.Sprintf("The value for the field '%s' must be a %s", op, strings.ToUpper(want)))
+		p.typeError(f.sub(op), strings.ToUpper(want[:1])+want[1:])
 	}
 	c.Value = v
+	if c.Variable == nil {
+		return nil
+	}
 	return c
 }
 
 func (p *parser) nested(v any, loc string) *Condition {
 	o, isObj := v.(*value.Object)
 	if !isObj {
-		p.d.add(CodeSchema, loc, "Expected value of type: Object")
+		p.typeError(loc, "Object")
 		return nil
 	}
-	f := p.fields(o, loc)
-	c := p.condition(f, loc)
-	p.unknown(f)
-	return c
+	return p.condition(p.open(o, loc, nestedRule, JSONPath))
 }
 
 // ErrNoMatch is returned by a comparison whose Variable matches nothing.
@@ -160,6 +188,12 @@ func (c *Condition) Eval(env *Env) (bool, error) {
 	case "Not":
 		ok, err := c.Children[0].Eval(env)
 		return !ok, err
+	case "JSONata":
+		if c.Expr.JSONata == "" {
+			b, _ := c.Expr.Literal.(bool)
+			return b, nil
+		}
+		return false, Fail("States.QueryEvaluationError", "JSONata conditions are not evaluated yet: "+c.Expr.JSONata)
 	}
 	v, err := c.Variable.Eval(&env.Env)
 	present := true

@@ -2,7 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -12,19 +11,24 @@ const (
 	CodeMissingTarget     = "MISSING_TRANSITION_TARGET"
 	CodeMissingEnd        = "MISSING_END_STATE"
 	CodeInvalidJSON       = "INVALID_JSON_DESCRIPTION"
+	CodeMissingDefinition = "MISSING_DESCRIPTION"
 	CodeDuplicateState    = "DUPLICATE_STATE_NAME"
+	CodeInvalidStateName  = "INVALID_STATE_NAME"
+	CodeInvalidLabel      = "INVALID_LABEL_NAME"
 	CodeInvalidResource   = "INVALID_RESOURCE"
-	CodeTooManyStates     = "TOO_MANY_STATES" // not used by AWS's catalogue; kept for clarity
+	CodeTooDeeplyNested   = "TOO_DEEPLY_NESTED"
 	CodeJSONataValidation = "JSONATA_VALIDATION_FAILED"
 )
 
 // Diagnostic is one problem in a definition.
 type Diagnostic struct {
 	Code     string // e.g. SCHEMA_VALIDATION_FAILED
-	Location string // JSON pointer-like path, e.g. /States/A/Next; "" for the whole definition
+	Location string // JSON-pointer-like path, e.g. /States/A/Next or "/" for the top level; "" when AWS gives none
 	Message  string
 }
 
+// String words the diagnostic as it appears inside AWS's InvalidDefinition
+// message: "CODE: message at /location".
 func (d Diagnostic) String() string {
 	if d.Location == "" {
 		return d.Code + ": " + d.Message
@@ -46,6 +50,10 @@ func (e *ValidationError) Error() string {
 	return "Invalid State Machine Definition: '" + strings.Join(parts, ", ") + "'"
 }
 
+// diagnostics collects problems in the order they are found. Validation
+// runs in stages, as AWS's does: the schema first (every problem in
+// document order), and only a definition that passes it is checked for
+// duplicate names and transitions.
 type diagnostics struct {
 	list []Diagnostic
 }
@@ -54,32 +62,11 @@ func (d *diagnostics) add(code, loc, msg string) {
 	d.list = append(d.list, Diagnostic{Code: code, Location: loc, Message: msg})
 }
 
+func (d *diagnostics) empty() bool { return len(d.list) == 0 }
+
 func (d *diagnostics) err() error {
 	if len(d.list) == 0 {
 		return nil
 	}
-	// Schema problems first, then transition problems, each in location
-	// order, so the message is stable.
-	sort.SliceStable(d.list, func(i, j int) bool {
-		ri, rj := codeRank(d.list[i].Code), codeRank(d.list[j].Code)
-		if ri != rj {
-			return ri < rj
-		}
-		return false
-	})
 	return &ValidationError{Diagnostics: d.list}
-}
-
-func codeRank(code string) int {
-	switch code {
-	case CodeInvalidJSON:
-		return 0
-	case CodeSchema, CodeJSONataValidation:
-		return 1
-	case CodeMissingTarget:
-		return 2
-	case CodeMissingEnd:
-		return 3
-	}
-	return 4
 }

@@ -2,8 +2,7 @@ package asl
 
 import (
 	"fmt"
-	"math"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-sfn/cairn/intrinsic"
@@ -14,12 +13,33 @@ import (
 // MaxDefinitionSize is AWS's limit on a definition's size in bytes.
 const MaxDefinitionSize = 1 << 20
 
+// MaxStateNameLength is the longest state name AWS accepts, in characters.
+const MaxStateNameLength = 80
+
+// MaxLabelLength is the longest Map Label AWS accepts, in characters.
+const MaxLabelLength = 40
+
+// Machine types, for ParseFor.
+const (
+	Standard = "STANDARD"
+	Express  = "EXPRESS"
+)
+
 // Parse reads and validates a definition. On any problem it returns a
 // *ValidationError listing all of them, each with its location.
-func Parse(data []byte) (*StateMachine, error) {
+func Parse(data []byte) (*StateMachine, error) { return ParseFor(data, "") }
+
+// ParseFor is Parse for a state machine of the given type (Standard or
+// Express; "" checks only what holds for both). Express machines refuse
+// .sync and .waitForTaskToken integrations and activities.
+func ParseFor(data []byte, machineType string) (*StateMachine, error) {
 	var d diagnostics
 	if len(data) > MaxDefinitionSize {
-		d.add(CodeSchema, "", fmt.Sprintf("The definition is larger than %d bytes", MaxDefinitionSize))
+		d.add(CodeSchema, "", fmt.Sprintf("Definition must be at most %d bytes long", MaxDefinitionSize))
+		return nil, d.err()
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		d.add(CodeSchema, "", "Definition must be a valid JSON object")
 		return nil, d.err()
 	}
 	raw, err := value.Parse(data)
@@ -29,11 +49,16 @@ func Parse(data []byte) (*StateMachine, error) {
 	}
 	obj, ok := raw.(*value.Object)
 	if !ok {
-		d.add(CodeSchema, "", "The definition must be a JSON object")
+		d.add(CodeSchema, "", "Definition must be a valid JSON object")
 		return nil, d.err()
 	}
-	p := &parser{d: &d}
+	p := &parser{d: &d, machineType: machineType}
 	sm := p.machine(obj)
+	if d.empty() {
+		// Only a definition whose schema is sound is checked as a graph,
+		// so that one mistake is not reported twice.
+		p.checkGraphs(data)
+	}
 	if err := d.err(); err != nil {
 		return nil, err
 	}
@@ -50,48 +75,188 @@ func Check(data []byte) []Diagnostic {
 }
 
 type parser struct {
-	d *diagnostics
+	d           *diagnostics
+	machineType string
+	machineQL   string
+	graphs      []graphAt // every graph, in document order (pre-order)
 }
 
-// fields tracks which members of an object a parser has read, so that the
-// rest can be reported as unsupported.
+// graphAt is a graph and where it is in the definition ("" for the top).
+type graphAt struct {
+	g   *Graph
+	loc string
+}
+
+// at turns an internal location into the one AWS prints: the top level is
+// "/".
+func at(loc string) string {
+	if loc == "" {
+		return "/"
+	}
+	return loc
+}
+
+// Which query language a field belongs to.
+const (
+	forJSONPath = 1 << iota
+	forJSONata
+	forBoth = forJSONPath | forJSONata
+)
+
+// fieldSet maps the fields an object may hold to the query languages that
+// allow them.
+type fieldSet map[string]int
+
+func merge(sets ...fieldSet) fieldSet {
+	out := fieldSet{}
+	for _, s := range sets {
+		for k, v := range s {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var (
+	commonFields     = fieldSet{"Type": forBoth, "Comment": forBoth, "QueryLanguage": forBoth}
+	transitionFields = fieldSet{"Next": forBoth, "End": forBoth}
+	ioFields         = fieldSet{"InputPath": forJSONPath, "OutputPath": forJSONPath}
+	errorFields      = fieldSet{"Retry": forBoth, "Catch": forBoth}
+
+	stateFields = map[string]fieldSet{
+		TypePass: merge(commonFields, transitionFields, ioFields, fieldSet{
+			"ResultPath": forJSONPath, "Parameters": forJSONPath, "Result": forJSONPath,
+			"Assign": forBoth, "Output": forJSONata,
+		}),
+		TypeTask: merge(commonFields, transitionFields, ioFields, errorFields, fieldSet{
+			"ResultPath": forJSONPath, "Parameters": forJSONPath, "ResultSelector": forJSONPath,
+			"Resource": forBoth, "TimeoutSeconds": forBoth, "TimeoutSecondsPath": forJSONPath,
+			"HeartbeatSeconds": forBoth, "HeartbeatSecondsPath": forJSONPath, "Credentials": forBoth,
+			"Assign": forBoth, "Arguments": forJSONata, "Output": forJSONata,
+		}),
+		TypeChoice: merge(commonFields, ioFields, fieldSet{
+			"Choices": forBoth, "Default": forBoth, "Assign": forBoth, "Output": forJSONata,
+		}),
+		TypeWait: merge(commonFields, transitionFields, ioFields, fieldSet{
+			"Seconds": forBoth, "SecondsPath": forJSONPath, "Timestamp": forBoth, "TimestampPath": forJSONPath,
+			"Assign": forBoth, "Output": forJSONata,
+		}),
+		TypeSucceed: merge(commonFields, ioFields, fieldSet{"Output": forJSONata}),
+		TypeFail: merge(commonFields, fieldSet{
+			"Error": forBoth, "ErrorPath": forJSONPath, "Cause": forBoth, "CausePath": forJSONPath,
+		}),
+		TypeParallel: merge(commonFields, transitionFields, ioFields, errorFields, fieldSet{
+			"ResultPath": forJSONPath, "Parameters": forJSONPath, "ResultSelector": forJSONPath,
+			"Branches": forBoth, "Assign": forBoth, "Arguments": forJSONata, "Output": forJSONata,
+		}),
+		TypeMap: merge(commonFields, transitionFields, ioFields, errorFields, fieldSet{
+			"ResultPath": forJSONPath, "ItemsPath": forJSONPath, "ItemSelector": forBoth,
+			"Parameters": forJSONPath, "ResultSelector": forJSONPath, "ItemProcessor": forBoth,
+			"Iterator": forBoth, "MaxConcurrency": forBoth, "MaxConcurrencyPath": forJSONPath,
+			"ItemReader": forBoth, "ItemBatcher": forBoth, "ResultWriter": forBoth,
+			"ToleratedFailurePercentage": forBoth, "ToleratedFailurePercentagePath": forJSONPath,
+			"ToleratedFailureCount": forBoth, "ToleratedFailureCountPath": forJSONPath,
+			"Label": forBoth, "Assign": forBoth, "Items": forJSONata, "Output": forJSONata,
+		}),
+	}
+
+	machineFields = fieldSet{"Comment": forBoth, "StartAt": forBoth, "States": forBoth,
+		"Version": forBoth, "TimeoutSeconds": forBoth, "QueryLanguage": forBoth}
+	branchFields    = fieldSet{"Comment": forBoth, "StartAt": forBoth, "States": forBoth}
+	processorFields = fieldSet{"Comment": forBoth, "StartAt": forBoth, "States": forBoth, "ProcessorConfig": forBoth}
+	processorConfig = fieldSet{"Mode": forBoth, "ExecutionType": forBoth}
+	retrierFields   = fieldSet{"ErrorEquals": forBoth, "IntervalSeconds": forBoth, "MaxAttempts": forBoth,
+		"BackoffRate": forBoth, "MaxDelaySeconds": forBoth, "JitterStrategy": forBoth, "Comment": forBoth}
+	catcherFields = fieldSet{"ErrorEquals": forBoth, "Next": forBoth, "ResultPath": forJSONPath,
+		"Comment": forBoth, "Assign": forBoth, "Output": forJSONata}
+	credentialFields = fieldSet{"RoleArn": forBoth, "RoleArn.$": forJSONPath}
+	readerFields     = fieldSet{"Resource": forBoth, "Parameters": forJSONPath, "Arguments": forJSONata, "ReaderConfig": forBoth}
+	readerConfig     = fieldSet{"InputType": forBoth, "CSVHeaderLocation": forBoth, "CSVHeaders": forBoth,
+		"CSVDelimiter": forBoth, "ManifestType": forBoth, "MaxItems": forBoth, "MaxItemsPath": forJSONPath}
+	batcherFields = fieldSet{"MaxItemsPerBatch": forBoth, "MaxItemsPerBatchPath": forJSONPath,
+		"MaxInputBytesPerBatch": forBoth, "MaxInputBytesPerBatchPath": forJSONPath, "BatchInput": forBoth}
+	writerFields = fieldSet{"Resource": forBoth, "Parameters": forJSONPath, "Arguments": forJSONata, "WriterConfig": forBoth}
+	writerConfig = fieldSet{"OutputType": forBoth, "Transformation": forBoth}
+)
+
+// fields is an object being read: members the object may not hold are
+// reported once, when it is opened, and then read as absent.
 type fields struct {
-	obj  *value.Object
-	loc  string
-	used map[string]bool
+	obj *value.Object
+	loc string
+	ql  string
+	bad map[string]bool
 }
 
-func (p *parser) fields(obj *value.Object, loc string) *fields {
-	return &fields{obj: obj, loc: loc, used: make(map[string]bool, obj.Len())}
+// open checks obj's members against allowed for query language ql and
+// reports the rest.
+func (p *parser) open(obj *value.Object, loc string, allowed fieldSet, ql string) *fields {
+	f := &fields{obj: obj, loc: loc, ql: ql}
+	lang := forJSONPath
+	if ql == JSONata {
+		lang = forJSONata
+	}
+	for _, k := range obj.Keys() {
+		allow, known := allowed[k]
+		switch {
+		case !known:
+			p.d.add(CodeSchema, at(loc), fmt.Sprintf("Field '%s' is not supported", k))
+		case allow&lang == 0:
+			other := JSONPath
+			if ql == JSONPath {
+				other = JSONata
+			}
+			p.d.add(CodeSchema, at(loc), fmt.Sprintf("The QueryLanguage is set to '%s', but field '%s' is only supported for the '%s' QueryLanguage", ql, k, other))
+		default:
+			continue
+		}
+		if f.bad == nil {
+			f.bad = map[string]bool{}
+		}
+		f.bad[k] = true
+	}
+	return f
 }
 
 func (f *fields) get(k string) (any, bool) {
-	f.used[k] = true
+	if f.bad[k] {
+		return nil, false
+	}
 	return f.obj.Get(k)
 }
 
-func (f *fields) has(k string) bool { return f.obj.Has(k) }
+func (f *fields) has(k string) bool { return !f.bad[k] && f.obj.Has(k) }
 
-func (p *parser) unknown(f *fields) {
-	for _, k := range f.obj.Keys() {
-		if !f.used[k] {
-			p.d.add(CodeSchema, f.loc, fmt.Sprintf("Field '%s' is not supported", k))
+// sub is the location of member k.
+func (f *fields) sub(k string) string { return f.loc + "/" + k }
+
+// require reports, in one diagnostic, the listed members f lacks.
+func (p *parser) require(f *fields, names ...string) bool {
+	var missing []string
+	for _, k := range names {
+		if !f.obj.Has(k) {
+			missing = append(missing, k)
 		}
 	}
+	if len(missing) > 0 {
+		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("These fields are required: [%s]", strings.Join(missing, ", ")))
+		return false
+	}
+	return true
 }
 
-func (p *parser) str(f *fields, k string, required bool) string {
+func (p *parser) typeError(loc, want string) {
+	p.d.add(CodeSchema, loc, "Expected value of type: "+want)
+}
+
+func (p *parser) str(f *fields, k string) string {
 	v, ok := f.get(k)
 	if !ok {
-		if required {
-			p.d.add(CodeSchema, f.loc, fmt.Sprintf("These fields are required: [%s]", k))
-		}
 		return ""
 	}
 	s, isStr := v.(string)
 	if !isStr {
-		p.d.add(CodeSchema, f.loc+"/"+k, fmt.Sprintf("Expected value of type: String"))
-		return ""
+		p.typeError(f.sub(k), "String")
 	}
 	return s
 }
@@ -103,197 +268,213 @@ func (p *parser) boolean(f *fields, k string) bool {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		p.d.add(CodeSchema, f.loc+"/"+k, "Expected value of type: Boolean")
+		p.typeError(f.sub(k), "Boolean")
 	}
 	return b
 }
 
-// integer reads a non-negative integer field; ok is false when absent.
-func (p *parser) integer(f *fields, k string, min, max int64) (int, bool) {
+func (p *parser) object(f *fields, k string) *value.Object {
+	v, ok := f.get(k)
+	if !ok {
+		return nil
+	}
+	o, isObj := v.(*value.Object)
+	if !isObj {
+		p.typeError(f.sub(k), "Object")
+	}
+	return o
+}
+
+// integer reads an integer field within [min, max]; ok is false when it is
+// absent or wrong.
+func (p *parser) integer(f *fields, k string, min, max int64) (int64, bool) {
 	v, present := f.get(k)
 	if !present {
 		return 0, false
 	}
-	n, isNum := v.(value.Number)
-	i, isInt := n.Int()
-	if !isNum || !isInt {
-		p.d.add(CodeSchema, f.loc+"/"+k, "Expected value of type: Integer")
-		return 0, false
-	}
-	if i < min || i > max {
-		p.d.add(CodeSchema, f.loc+"/"+k, fmt.Sprintf("Expected value between %d and %d", min, max))
-		return 0, false
-	}
-	return int(i), true
+	return p.intValue(v, f.sub(k), min, max)
 }
 
-func (p *parser) path(f *fields, k string) OptPath {
+func (p *parser) intValue(v any, loc string, min, max int64) (int64, bool) {
+	n, isNum := v.(value.Number)
+	if !isNum || !n.IsInteger() {
+		p.typeError(loc, "Integer")
+		return 0, false
+	}
+	i, fits := n.Int()
+	if !fits || i < min || i > max {
+		p.d.add(CodeSchema, loc, fmt.Sprintf("Value must be between %d and %d", min, max))
+		return 0, false
+	}
+	return i, true
+}
+
+// isJSONata reports whether v is a JSONata expression string, "{% … %}".
+func isJSONata(v any) bool {
+	s, ok := v.(string)
+	return ok && len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}
+
+// path reads a JSONPath field. Absent is the default; JSON null is Null
+// (only where AWS allows it: InputPath, OutputPath, ResultPath).
+func (p *parser) path(f *fields, k string, reference, nullable bool) OptPath {
 	v, ok := f.get(k)
 	if !ok {
 		return OptPath{}
 	}
-	if v == nil {
+	if v == nil && nullable {
 		return OptPath{Null: true}
 	}
-	s, isStr := v.(string)
-	if !isStr {
-		p.d.add(CodeSchema, f.loc+"/"+k, "Expected value of type: String")
-		return OptPath{}
-	}
-	jp, err := jsonpath.Compile(s)
-	if err != nil {
-		p.d.add(CodeSchema, f.loc+"/"+k, fmt.Sprintf("The value for the field '%s' must be a valid JSONPath", k))
+	jp := p.pathValue(v, f.sub(k), reference)
+	if jp == nil {
 		return OptPath{}
 	}
 	return OptPath{Path: jp}
 }
 
-// refPath reads a field that must be a reference path (InputPath, ResultPath,
-// OutputPath accept only those).
-func (p *parser) refPath(f *fields, k string) OptPath {
-	op := p.path(f, k)
-	if op.Path != nil && !op.Path.IsReference() && k == "ResultPath" {
-		p.d.add(CodeSchema, f.loc+"/"+k, fmt.Sprintf("The value for the field '%s' must be a valid Reference Path", k))
-		return OptPath{}
+func (p *parser) pathValue(v any, loc string, reference bool) *jsonpath.Path {
+	s, isStr := v.(string)
+	if !isStr {
+		p.typeError(loc, "String")
+		return nil
 	}
-	return op
+	jp, err := jsonpath.Compile(s)
+	if err != nil {
+		p.d.add(CodeSchema, loc, "Value must be a valid JSONPath.")
+		return nil
+	}
+	if reference && !jp.IsReference() {
+		p.d.add(CodeSchema, loc, "Value must be a valid Reference Path.")
+		return nil
+	}
+	return jp
 }
 
 func (p *parser) machine(obj *value.Object) *StateMachine {
-	f := p.fields(obj, "")
-	sm := &StateMachine{}
-	sm.Comment = p.str(f, "Comment", false)
-	sm.Version = p.str(f, "Version", false)
-	if f.has("Version") && sm.Version != "1.0" {
-		p.d.add(CodeSchema, "/Version", "The value for the field 'Version' must be '1.0'")
+	sm := &StateMachine{QueryLanguage: JSONPath}
+	if v, ok := obj.Get("QueryLanguage"); ok && v == JSONata {
+		sm.QueryLanguage = JSONata
 	}
-	sm.QueryLanguage = p.queryLanguage(f, JSONPath)
-	if n, ok := p.integer(f, "TimeoutSeconds", 0, 99999999); ok {
-		sm.TimeoutSeconds = n
+	p.machineQL = sm.QueryLanguage
+	f := p.open(obj, "", machineFields, sm.QueryLanguage)
+	p.require(f, "States", "StartAt")
+	sm.Comment = p.str(f, "Comment")
+	if f.has("Version") {
+		sm.Version = p.str(f, "Version")
+		if _, isStr := obj.Get("Version"); isStr && sm.Version != "1.0" {
+			p.d.add(CodeSchema, "/Version", "The field 'Version' should have one of these values: [1.0]")
+		}
 	}
-	g := p.graph(f, "", sm.QueryLanguage)
-	if g != nil {
-		sm.Graph = *g
+	p.queryLanguageValue(f)
+	if n, ok := p.integer(f, "TimeoutSeconds", 1, 99999999); ok {
+		sm.TimeoutSeconds = int(n)
 	}
-	p.unknown(f)
-	if g != nil {
-		p.checkGraph(&sm.Graph, "")
-	}
+	p.graph(&sm.Graph, f)
 	return sm
 }
 
-func (p *parser) queryLanguage(f *fields, inherited string) string {
-	if !f.has("QueryLanguage") {
-		return inherited
+// queryLanguageValue checks a QueryLanguage member's value.
+func (p *parser) queryLanguageValue(f *fields) string {
+	v, ok := f.get("QueryLanguage")
+	if !ok {
+		return ""
 	}
-	ql := p.str(f, "QueryLanguage", false)
-	switch ql {
+	switch v {
 	case JSONPath, JSONata:
-		if inherited == JSONata && ql == JSONPath {
-			p.d.add(CodeSchema, f.loc+"/QueryLanguage", "A state cannot use JSONPath when the state machine uses JSONata")
-		}
-		return ql
+		return v.(string)
 	}
-	p.d.add(CodeSchema, f.loc+"/QueryLanguage", "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]")
-	return inherited
+	p.d.add(CodeSchema, f.sub("QueryLanguage"), "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]")
+	return ""
 }
 
-// graph reads StartAt and States from f.
-func (p *parser) graph(f *fields, loc string, ql string) *Graph {
-	g := &Graph{States: map[string]*State{}}
-	g.StartAt = p.str(f, "StartAt", true)
-	sv, ok := f.get("States")
-	if !ok {
-		p.d.add(CodeSchema, f.loc, "These fields are required: [States]")
-		return g
+// graph reads StartAt and States from f into g.
+func (p *parser) graph(g *Graph, f *fields) {
+	g.States = map[string]*State{}
+	p.graphs = append(p.graphs, graphAt{g: g, loc: f.loc})
+	if f.has("StartAt") {
+		g.StartAt = p.str(f, "StartAt")
 	}
-	states, isObj := sv.(*value.Object)
-	if !isObj {
-		p.d.add(CodeSchema, loc+"/States", "Expected value of type: Object")
-		return g
+	states := p.object(f, "States")
+	if states == nil {
+		return
 	}
 	for name, raw := range states.All() {
-		sloc := loc + "/States/" + name
-		if len(name) > 80 {
-			p.d.add(CodeSchema, sloc, "State names must be at most 80 characters long")
+		sloc := f.loc + "/States/" + name
+		if n := len([]rune(name)); n > MaxStateNameLength {
+			p.d.add(CodeInvalidStateName, sloc, fmt.Sprintf("State name must be at most %d characters long", MaxStateNameLength))
 		}
 		so, isObj := raw.(*value.Object)
 		if !isObj {
-			p.d.add(CodeSchema, sloc, "Expected value of type: Object")
+			p.typeError(sloc, "Object")
 			continue
 		}
-		st := p.state(name, so, sloc, ql)
-		if st != nil {
+		if st := p.state(name, so, sloc); st != nil {
 			g.States[name] = st
 			g.Names = append(g.Names, name)
 		}
 	}
-	return g
 }
 
-var commonFields = []string{"Type", "Comment", "QueryLanguage"}
+var typeNames = "[Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]"
 
-func (p *parser) state(name string, obj *value.Object, loc string, inheritedQL string) *State {
-	f := p.fields(obj, loc)
-	s := &State{Name: name}
-	s.Type = p.str(f, "Type", true)
-	s.Comment = p.str(f, "Comment", false)
-	s.QueryLanguage = p.queryLanguage(f, inheritedQL)
-	switch s.Type {
-	case TypePass, TypeTask, TypeChoice, TypeWait, TypeSucceed, TypeFail, TypeParallel, TypeMap:
-	case "":
-		return nil
-	default:
-		p.d.add(CodeSchema, loc+"/Type", fmt.Sprintf("Field 'Type' must be one of [Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map] but was '%s'", s.Type))
+func (p *parser) state(name string, obj *value.Object, loc string) *State {
+	s := &State{Name: name, QueryLanguage: p.machineQL}
+	tv, hasType := obj.Get("Type")
+	if !hasType {
+		p.d.add(CodeSchema, loc, "These fields are required: [Type]")
 		return nil
 	}
+	s.Type, _ = tv.(string)
+	allowed, known := stateFields[s.Type]
+	if !known {
+		p.d.add(CodeSchema, loc+"/Type", "The field 'Type' should have one of these values: "+typeNames)
+		return nil
+	}
+	if v, ok := obj.Get("QueryLanguage"); ok {
+		switch {
+		case v == JSONata:
+			s.QueryLanguage = JSONata
+		case v == JSONPath && p.machineQL == JSONata:
+			p.d.add(CodeSchema, loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
+		}
+	}
+	f := p.open(obj, loc, allowed, s.QueryLanguage)
+	p.queryLanguageValue(f)
+	s.Comment = p.str(f, "Comment")
 
 	// Transitions.
-	switch s.Type {
-	case TypeChoice, TypeSucceed, TypeFail:
-	default:
-		s.Next = p.str(f, "Next", false)
+	if _, ok := allowed["End"]; ok {
+		if f.has("Next") {
+			s.Next = p.str(f, "Next")
+		}
 		s.End = p.boolean(f, "End")
 		switch {
-		case f.has("Next") && s.End:
+		case f.has("Next") && f.has("End"):
 			p.d.add(CodeSchema, loc, "Only one of 'Next' or 'End' may be set")
-		case !f.has("Next") && !s.End:
+		case !f.has("Next") && !s.End && !f.bad["Next"] && !f.bad["End"]:
 			p.d.add(CodeSchema, loc, "Either 'Next' or 'End' must be set")
 		}
 	}
 
 	// Input and output processing.
-	if s.Type != TypeFail {
-		s.InputPath = p.refPath(f, "InputPath")
-		s.OutputPath = p.refPath(f, "OutputPath")
+	s.InputPath = p.path(f, "InputPath", false, true)
+	s.OutputPath = p.path(f, "OutputPath", false, true)
+	s.ResultPath = p.path(f, "ResultPath", true, true)
+	if v, ok := f.get("Parameters"); ok && s.Type != TypeMap {
+		s.Parameters = p.template(v, "Parameters", f.sub("Parameters"), s.QueryLanguage)
 	}
-	switch s.Type {
-	case TypePass, TypeTask, TypeParallel, TypeMap:
-		s.ResultPath = p.refPath(f, "ResultPath")
+	if v, ok := f.get("ResultSelector"); ok {
+		s.ResultSelector = p.template(v, "ResultSelector", f.sub("ResultSelector"), s.QueryLanguage)
 	}
-	switch s.Type {
-	case TypePass, TypeTask, TypeParallel:
-		if v, ok := f.get("Parameters"); ok {
-			s.Parameters = p.template(v, "Parameters", loc+"/Parameters")
-		}
+	if v, ok := f.get("Arguments"); ok {
+		s.Arguments = p.template(v, "Arguments", f.sub("Arguments"), s.QueryLanguage)
 	}
-	switch s.Type {
-	case TypeTask, TypeParallel, TypeMap:
-		if v, ok := f.get("ResultSelector"); ok {
-			s.ResultSelector = p.template(v, "ResultSelector", loc+"/ResultSelector")
-		}
-		s.Retry = p.retriers(f, loc)
-		s.Catch = p.catchers(f, loc)
+	if v, ok := f.get("Output"); ok {
+		s.Output = p.template(v, "Output", f.sub("Output"), s.QueryLanguage)
 	}
-	if s.Type != TypeSucceed && s.Type != TypeFail {
-		if v, ok := f.get("Assign"); ok {
-			if _, isObj := v.(*value.Object); !isObj {
-				p.d.add(CodeSchema, loc+"/Assign", "Expected value of type: Object")
-			} else {
-				s.Assign = p.template(v, "Assign", loc+"/Assign")
-			}
-		}
-	}
+	s.Assign = p.assign(f, s.QueryLanguage)
+	s.Retry = p.retriers(f)
+	s.Catch = p.catchers(f, s.QueryLanguage)
 
 	switch s.Type {
 	case TypePass:
@@ -301,91 +482,123 @@ func (p *parser) state(name string, obj *value.Object, loc string, inheritedQL s
 			s.Result, s.HasResult = v, true
 		}
 	case TypeTask:
-		p.task(s, f, loc)
+		p.task(s, f)
 	case TypeChoice:
-		p.choice(s, f, loc)
+		p.choice(s, f)
 	case TypeWait:
-		p.wait(s, f, loc)
+		p.wait(s, f)
 	case TypeFail:
-		s.Error = p.stringExpr(f, "Error", "ErrorPath", loc)
-		s.Cause = p.stringExpr(f, "Cause", "CausePath", loc)
+		s.Error = p.stringExpr(f, "Error", "ErrorPath")
+		s.Cause = p.stringExpr(f, "Cause", "CausePath")
 	case TypeParallel:
-		bv, ok := f.get("Branches")
-		branches, isArr := bv.([]any)
-		switch {
-		case !ok:
-			p.d.add(CodeSchema, loc, "These fields are required: [Branches]")
-		case !isArr:
-			p.d.add(CodeSchema, loc+"/Branches", "Expected value of type: Array")
-		}
-		for i, b := range branches {
-			bloc := fmt.Sprintf("%s/Branches[%d]", loc, i)
-			bo, isObj := b.(*value.Object)
-			if !isObj {
-				p.d.add(CodeSchema, bloc, "Expected value of type: Object")
-				continue
-			}
-			s.Branches = append(s.Branches, p.subgraph(bo, bloc, s.QueryLanguage, false))
-		}
+		p.parallel(s, f)
 	case TypeMap:
-		p.mapState(s, f, loc)
+		p.mapState(s, f)
 	}
-	p.unknown(f)
 	return s
 }
 
-func (p *parser) subgraph(obj *value.Object, loc string, ql string, isProcessor bool) *Graph {
-	f := p.fields(obj, loc)
-	p.str(f, "Comment", false)
-	ql = p.queryLanguage(f, ql)
-	g := p.graph(f, loc, ql)
-	if isProcessor {
-		if v, ok := f.get("ProcessorConfig"); ok {
-			if pc, isObj := v.(*value.Object); isObj {
-				pf := p.fields(pc, loc+"/ProcessorConfig")
-				g.ProcessorMode = p.str(pf, "Mode", false)
-				g.ExecutionType = p.str(pf, "ExecutionType", false)
-				switch g.ProcessorMode {
-				case "", "INLINE", "DISTRIBUTED":
-				default:
-					p.d.add(CodeSchema, loc+"/ProcessorConfig/Mode", "The value for the field 'Mode' must be one of [INLINE, DISTRIBUTED]")
-				}
-				switch g.ExecutionType {
-				case "", "STANDARD", "EXPRESS":
-				default:
-					p.d.add(CodeSchema, loc+"/ProcessorConfig/ExecutionType", "The value for the field 'ExecutionType' must be one of [STANDARD, EXPRESS]")
-				}
-				p.unknown(pf)
-			}
-		}
-		if g.ProcessorMode == "" {
-			g.ProcessorMode = "INLINE"
-		}
+func (p *parser) assign(f *fields, ql string) *Template {
+	v, ok := f.get("Assign")
+	if !ok {
+		return nil
 	}
-	p.unknown(f)
-	p.checkGraph(g, loc)
-	return g
+	if _, isObj := v.(*value.Object); !isObj {
+		p.typeError(f.sub("Assign"), "Object")
+		return nil
+	}
+	return p.template(v, "Assign", f.sub("Assign"), ql)
 }
 
-func (p *parser) template(v any, field, loc string) *Template {
+// template compiles a payload template. JSONata templates are kept as
+// written: their "{% … %}" strings are for the JSONata engine.
+func (p *parser) template(v any, field, loc, ql string) *Template {
+	if ql == JSONata {
+		return &Template{Field: field, root: literal{v: v}}
+	}
 	return compileTemplate(v, field, loc, p.d)
 }
 
-// numberExpr reads a field that is a literal integer or, through its …Path
-// form, a path.
-func (p *parser) numberExpr(f *fields, lit, path string, loc string, min, max int64) *Expr {
-	if f.has(lit) && f.has(path) {
-		p.d.add(CodeSchema, loc, fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+func (p *parser) parallel(s *State, f *fields) {
+	if !p.require(f, "Branches") {
+		return
 	}
-	if f.has(lit) {
-		n, ok := p.integer(f, lit, min, max)
+	v, _ := f.get("Branches")
+	branches, isArr := v.([]any)
+	switch {
+	case f.bad["Branches"]:
+		return
+	case !isArr:
+		p.typeError(f.sub("Branches"), "Array")
+		return
+	case len(branches) == 0:
+		p.d.add(CodeSchema, f.sub("Branches"), "Value cannot be empty")
+		return
+	}
+	for i, b := range branches {
+		bloc := f.sub("Branches") + "/" + strconv.Itoa(i)
+		bo, isObj := b.(*value.Object)
+		if !isObj {
+			p.typeError(bloc, "Object")
+			continue
+		}
+		s.Branches = append(s.Branches, p.subgraph(bo, bloc, branchFields, s.QueryLanguage))
+	}
+}
+
+// subgraph reads a Parallel branch or a Map's item processor.
+func (p *parser) subgraph(obj *value.Object, loc string, allowed fieldSet, ql string) *Graph {
+	f := p.open(obj, loc, allowed, ql)
+	p.require(f, "States", "StartAt")
+	p.str(f, "Comment")
+	g := &Graph{}
+	if pc := p.object(f, "ProcessorConfig"); pc != nil {
+		pf := p.open(pc, f.sub("ProcessorConfig"), processorConfig, ql)
+		g.ProcessorMode = p.enum(pf, "Mode", "INLINE", "DISTRIBUTED")
+		g.ExecutionType = p.enum(pf, "ExecutionType", "STANDARD", "EXPRESS")
+	}
+	if allowed["ProcessorConfig"] != 0 && g.ProcessorMode == "" {
+		g.ProcessorMode = "INLINE"
+	}
+	p.graph(g, f)
+	return g
+}
+
+// enum reads a string field that must be one of values.
+func (p *parser) enum(f *fields, k string, values ...string) string {
+	v, ok := f.get(k)
+	if !ok {
+		return ""
+	}
+	s, _ := v.(string)
+	for _, want := range values {
+		if s == want {
+			return s
+		}
+	}
+	p.d.add(CodeSchema, f.sub(k), fmt.Sprintf("The field '%s' should have one of these values: [%s]", k, strings.Join(values, ", ")))
+	return ""
+}
+
+// numberExpr reads a field that is a literal integer, its …Path form, or
+// (JSONata) an expression.
+func (p *parser) numberExpr(f *fields, lit, path string, min, max int64) *Expr {
+	if f.has(lit) && f.has(path) {
+		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		return nil
+	}
+	if v, ok := f.get(lit); ok {
+		if f.ql == JSONata && isJSONata(v) {
+			return &Expr{Field: lit, JSONata: v.(string)}
+		}
+		n, ok := p.intValue(v, f.sub(lit), min, max)
 		if !ok {
 			return nil
 		}
-		return &Expr{Field: lit, Literal: value.Int(int64(n))}
+		return &Expr{Field: lit, Literal: value.Int(n)}
 	}
 	if f.has(path) {
-		op := p.path(f, path)
+		op := p.path(f, path, true, false)
 		if op.Path == nil {
 			return nil
 		}
@@ -396,26 +609,35 @@ func (p *parser) numberExpr(f *fields, lit, path string, loc string, min, max in
 
 // stringExpr reads Error/Cause and their …Path forms (which also accept
 // intrinsic functions).
-func (p *parser) stringExpr(f *fields, lit, path string, loc string) *Expr {
+func (p *parser) stringExpr(f *fields, lit, path string) *Expr {
 	if f.has(lit) && f.has(path) {
-		p.d.add(CodeSchema, loc, fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		return nil
 	}
 	if f.has(lit) {
-		return &Expr{Field: lit, Literal: p.str(f, lit, false)}
+		s := p.str(f, lit)
+		if f.ql == JSONata && isJSONata(s) {
+			return &Expr{Field: lit, JSONata: s}
+		}
+		return &Expr{Field: lit, Literal: s}
 	}
-	if f.has(path) {
-		s := p.str(f, path, false)
+	if v, ok := f.get(path); ok {
+		s, isStr := v.(string)
+		if !isStr {
+			p.typeError(f.sub(path), "String")
+			return nil
+		}
 		if intrinsic.IsCall(s) {
 			call, err := intrinsic.Compile(s)
 			if err != nil {
-				p.d.add(CodeSchema, loc+"/"+path, fmt.Sprintf("The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", path))
+				p.d.add(CodeSchema, f.sub(path), fmt.Sprintf("The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", path))
 				return nil
 			}
 			return &Expr{Field: path, Intrinsic: call}
 		}
 		jp, err := jsonpath.Compile(s)
 		if err != nil {
-			p.d.add(CodeSchema, loc+"/"+path, fmt.Sprintf("The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", path))
+			p.d.add(CodeSchema, f.sub(path), fmt.Sprintf("The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", path))
 			return nil
 		}
 		return &Expr{Field: path, Path: jp}
@@ -423,26 +645,54 @@ func (p *parser) stringExpr(f *fields, lit, path string, loc string) *Expr {
 	return nil
 }
 
-func (p *parser) task(s *State, f *fields, loc string) {
-	s.Resource = p.str(f, "Resource", true)
-	if f.has("Resource") && s.Resource != "" && !strings.HasPrefix(s.Resource, "arn:") {
-		p.d.add(CodeInvalidResource, loc+"/Resource", fmt.Sprintf("Invalid resource: %s", s.Resource))
+func (p *parser) task(s *State, f *fields) {
+	if p.require(f, "Resource") && f.has("Resource") {
+		s.Resource = p.str(f, "Resource")
+		p.resource(s.Resource, f.sub("Resource"), f.ql)
 	}
-	s.TimeoutSeconds = p.numberExpr(f, "TimeoutSeconds", "TimeoutSecondsPath", loc, 1, 99999999)
-	s.HeartbeatSeconds = p.numberExpr(f, "HeartbeatSeconds", "HeartbeatSecondsPath", loc, 1, 99999999)
-	if v, ok := f.get("Credentials"); ok {
-		s.Credentials = p.template(v, "Credentials", loc+"/Credentials")
+	s.TimeoutSeconds = p.numberExpr(f, "TimeoutSeconds", "TimeoutSecondsPath", 1, 99999999)
+	s.HeartbeatSeconds = p.numberExpr(f, "HeartbeatSeconds", "HeartbeatSecondsPath", 1, 99999999)
+	if c := p.object(f, "Credentials"); c != nil {
+		cf := p.open(c, f.sub("Credentials"), credentialFields, f.ql)
+		if !cf.has("RoleArn") && !cf.has("RoleArn.$") {
+			p.d.add(CodeSchema, f.sub("Credentials"), "The field 'RoleArn' is required but was missing")
+		}
+		s.Credentials = p.template(c, "Credentials", f.sub("Credentials"), f.ql)
 	}
-	if s.TimeoutSeconds != nil && s.HeartbeatSeconds != nil && !s.TimeoutSeconds.IsPath() && !s.HeartbeatSeconds.IsPath() {
-		t, _ := s.TimeoutSeconds.Literal.(value.Number).Int()
-		h, _ := s.HeartbeatSeconds.Literal.(value.Number).Int()
-		if h >= t {
-			p.d.add(CodeSchema, loc+"/HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds")
+	if t, h := s.TimeoutSeconds, s.HeartbeatSeconds; t != nil && h != nil && t.Literal != nil && h.Literal != nil {
+		ti, _ := t.Literal.(value.Number).Int()
+		hi, _ := h.Literal.(value.Number).Int()
+		if hi >= ti {
+			p.d.add(CodeSchema, f.sub("HeartbeatSeconds"), "HeartbeatSeconds must be smaller than TimeoutSeconds")
 		}
 	}
 }
 
-func (p *parser) wait(s *State, f *fields, loc string) {
+// resource checks a Task's Resource: an ARN, and for Express machines one
+// that does not wait.
+func (p *parser) resource(r, loc, ql string) {
+	if ql == JSONata && isJSONata(r) {
+		return
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
+		p.d.add(CodeInvalidResource, loc, fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", r))
+		return
+	}
+	if p.machineType != Express || parts[2] != "states" {
+		return
+	}
+	switch {
+	case strings.HasSuffix(r, ".waitForTaskToken"):
+		p.d.add(CodeSchema, loc, "Express state machine does not support '.waitForTaskToken' service integration ")
+	case strings.HasSuffix(r, ".sync") || strings.Contains(r, ".sync:"):
+		p.d.add(CodeSchema, loc, "Express state machine does not support '.sync' service integration")
+	case strings.HasPrefix(parts[5], "activity:"):
+		p.d.add(CodeSchema, loc, "Express state machine does not support Activity ARN")
+	}
+}
+
+func (p *parser) wait(s *State, f *fields) {
 	n := 0
 	for _, k := range []string{"Seconds", "SecondsPath", "Timestamp", "TimestampPath"} {
 		if f.has(k) {
@@ -450,257 +700,245 @@ func (p *parser) wait(s *State, f *fields, loc string) {
 		}
 	}
 	if n != 1 {
-		p.d.add(CodeSchema, loc, "Exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' must be set")
+		p.d.add(CodeSchema, at(f.loc), "Exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' must be set")
+		return
 	}
 	if f.has("Seconds") || f.has("SecondsPath") {
-		s.Seconds = p.numberExpr(f, "Seconds", "SecondsPath", loc, 0, 99999999)
+		s.Seconds = p.numberExpr(f, "Seconds", "SecondsPath", 0, 99999999)
 	}
-	if f.has("Timestamp") {
-		ts := p.str(f, "Timestamp", false)
-		if _, ok := ParseTimestamp(ts); !ok {
-			p.d.add(CodeSchema, loc+"/Timestamp", "The value for the field 'Timestamp' must be a valid ISO-8601 timestamp")
+	if v, ok := f.get("Timestamp"); ok {
+		ts, isStr := v.(string)
+		switch {
+		case f.ql == JSONata && isJSONata(ts):
+			s.Timestamp = &Expr{Field: "Timestamp", JSONata: ts}
+		case !isStr:
+			p.typeError(f.sub("Timestamp"), "String")
+		default:
+			if _, ok := ParseTimestamp(ts); !ok {
+				p.d.add(CodeSchema, f.sub("Timestamp"), "String does not match RFC3339 timestamp")
+			}
+			s.Timestamp = &Expr{Field: "Timestamp", Literal: ts}
 		}
-		s.Timestamp = &Expr{Field: "Timestamp", Literal: ts}
 	}
 	if f.has("TimestampPath") {
-		op := p.path(f, "TimestampPath")
-		if op.Path != nil {
+		if op := p.path(f, "TimestampPath", true, false); op.Path != nil {
 			s.Timestamp = &Expr{Field: "TimestampPath", Path: op.Path}
 		}
 	}
 }
 
-func (p *parser) retriers(f *fields, loc string) []*Retrier {
-	v, ok := f.get("Retry")
+// array reads an array field that may not be empty.
+func (p *parser) array(f *fields, k string) []any {
+	v, ok := f.get(k)
 	if !ok {
 		return nil
 	}
 	arr, isArr := v.([]any)
 	if !isArr {
-		p.d.add(CodeSchema, loc+"/Retry", "Expected value of type: Array")
+		p.typeError(f.sub(k), "Array")
 		return nil
 	}
+	if len(arr) == 0 {
+		p.d.add(CodeSchema, f.sub(k), "Value cannot be empty")
+	}
+	return arr
+}
+
+func (p *parser) retriers(f *fields) []*Retrier {
+	arr := p.array(f, "Retry")
 	var out []*Retrier
 	for i, e := range arr {
-		rloc := fmt.Sprintf("%s/Retry[%d]", loc, i)
+		rloc := fmt.Sprintf("%s/Retry/%d", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.d.add(CodeSchema, rloc, "Expected value of type: Object")
+			p.typeError(rloc, "Object")
 			continue
 		}
-		rf := p.fields(o, rloc)
+		rf := p.open(o, rloc, retrierFields, f.ql)
+		p.require(rf, "ErrorEquals")
 		r := &Retrier{IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0, JitterStrategy: "NONE"}
-		r.ErrorEquals = p.errorEquals(rf, rloc, i == len(arr)-1)
+		r.ErrorEquals = p.errorEquals(rf, i == len(arr)-1)
 		if n, ok := p.integer(rf, "IntervalSeconds", 1, 99999999); ok {
-			r.IntervalSeconds = n
+			r.IntervalSeconds = int(n)
 		}
 		if n, ok := p.integer(rf, "MaxAttempts", 0, 99999999); ok {
-			r.MaxAttempts = n
+			r.MaxAttempts = int(n)
 		}
 		if n, ok := p.integer(rf, "MaxDelaySeconds", 1, 31622400); ok {
-			r.MaxDelaySeconds = n
+			r.MaxDelaySeconds = int(n)
 		}
 		if bv, ok := rf.get("BackoffRate"); ok {
 			n, isNum := bv.(value.Number)
-			if !isNum || n.Float() < 1.0 {
-				p.d.add(CodeSchema, rloc+"/BackoffRate", "The value for the field 'BackoffRate' must be a number greater than or equal to 1.0")
-			} else {
+			switch {
+			case !isNum:
+				p.typeError(rf.sub("BackoffRate"), "Number")
+			case n.Float() < 1.0:
+				p.d.add(CodeSchema, rf.sub("BackoffRate"), "Value must be greater than or equal to 1.0")
+			default:
 				r.BackoffRate = n.Float()
 			}
 		}
-		if rf.has("JitterStrategy") {
-			r.JitterStrategy = p.str(rf, "JitterStrategy", false)
-			if r.JitterStrategy != "FULL" && r.JitterStrategy != "NONE" {
-				p.d.add(CodeSchema, rloc+"/JitterStrategy", "The value for the field 'JitterStrategy' must be one of [FULL, NONE]")
-			}
+		if j := p.enum(rf, "JitterStrategy", "FULL", "NONE"); j != "" {
+			r.JitterStrategy = j
 		}
-		p.str(rf, "Comment", false)
-		p.unknown(rf)
+		p.str(rf, "Comment")
 		out = append(out, r)
 	}
 	return out
 }
 
-func (p *parser) catchers(f *fields, loc string) []*Catcher {
-	v, ok := f.get("Catch")
-	if !ok {
-		return nil
-	}
-	arr, isArr := v.([]any)
-	if !isArr {
-		p.d.add(CodeSchema, loc+"/Catch", "Expected value of type: Array")
-		return nil
-	}
+func (p *parser) catchers(f *fields, ql string) []*Catcher {
+	arr := p.array(f, "Catch")
 	var out []*Catcher
 	for i, e := range arr {
-		cloc := fmt.Sprintf("%s/Catch[%d]", loc, i)
+		cloc := fmt.Sprintf("%s/Catch/%d", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.d.add(CodeSchema, cloc, "Expected value of type: Object")
+			p.typeError(cloc, "Object")
 			continue
 		}
-		cf := p.fields(o, cloc)
+		cf := p.open(o, cloc, catcherFields, ql)
+		p.require(cf, "ErrorEquals", "Next")
 		c := &Catcher{}
-		c.ErrorEquals = p.errorEquals(cf, cloc, i == len(arr)-1)
-		c.Next = p.str(cf, "Next", true)
-		c.ResultPath = p.refPath(cf, "ResultPath")
-		if av, ok := cf.get("Assign"); ok {
-			c.Assign = p.template(av, "Assign", cloc+"/Assign")
+		c.ErrorEquals = p.errorEquals(cf, i == len(arr)-1)
+		c.Next = p.str(cf, "Next")
+		c.ResultPath = p.path(cf, "ResultPath", true, true)
+		c.Assign = p.assign(cf, ql)
+		if v, ok := cf.get("Output"); ok {
+			c.Output = p.template(v, "Output", cf.sub("Output"), ql)
 		}
-		p.str(cf, "Comment", false)
-		p.unknown(cf)
+		p.str(cf, "Comment")
 		out = append(out, c)
 	}
 	return out
 }
 
-func (p *parser) errorEquals(f *fields, loc string, last bool) []string {
-	v, ok := f.get("ErrorEquals")
-	if !ok {
-		p.d.add(CodeSchema, loc, "These fields are required: [ErrorEquals]")
-		return nil
-	}
-	arr, isArr := v.([]any)
-	if !isArr || len(arr) == 0 {
-		p.d.add(CodeSchema, loc+"/ErrorEquals", "The field 'ErrorEquals' must be a non-empty array of strings")
-		return nil
-	}
+func (p *parser) errorEquals(f *fields, last bool) []string {
+	arr := p.array(f, "ErrorEquals")
 	out := make([]string, 0, len(arr))
-	for _, e := range arr {
+	for i, e := range arr {
 		s, isStr := e.(string)
 		if !isStr {
-			p.d.add(CodeSchema, loc+"/ErrorEquals", "The field 'ErrorEquals' must be a non-empty array of strings")
-			return nil
+			p.typeError(fmt.Sprintf("%s/%d", f.sub("ErrorEquals"), i), "String")
+			continue
 		}
 		out = append(out, s)
 	}
 	for _, s := range out {
-		if s == "States.ALL" && (len(out) > 1 || !last) {
-			p.d.add(CodeSchema, loc+"/ErrorEquals", "States.ALL must appear alone in ErrorEquals, in the last retrier or catcher")
+		if s == "States.ALL" && (len(arr) > 1 || !last) {
+			p.d.add(CodeSchema, f.sub("ErrorEquals"), "States.ALL must appear alone in ErrorEquals, in the last retrier or catcher")
+			break
 		}
 	}
 	return out
 }
 
-func (p *parser) mapState(s *State, f *fields, loc string) {
-	s.ItemsPath = p.path(f, "ItemsPath")
+func (p *parser) mapState(s *State, f *fields) {
+	s.ItemsPath = p.path(f, "ItemsPath", true, false)
+	if v, ok := f.get("Items"); ok {
+		s.Items = p.template(v, "Items", f.sub("Items"), f.ql)
+	}
+	if f.has("ItemSelector") && f.has("Parameters") {
+		p.d.add(CodeSchema, at(f.loc), "Only one of 'ItemSelector' or 'Parameters' may be set")
+	}
 	for _, k := range []string{"ItemSelector", "Parameters"} {
-		if v, ok := f.get(k); ok {
-			if s.ItemSelector != nil {
-				p.d.add(CodeSchema, loc, "Only one of 'ItemSelector' or 'Parameters' may be set")
-			}
-			s.ItemSelector = p.template(v, k, loc+"/"+k)
+		if v, ok := f.get(k); ok && s.ItemSelector == nil {
+			s.ItemSelector = p.template(v, k, f.sub(k), f.ql)
 		}
 	}
-	var proc *value.Object
+	switch {
+	case f.has("ItemProcessor") && f.has("Iterator"):
+		p.d.add(CodeSchema, at(f.loc), "Only one of 'ItemProcessor' or 'Iterator' may be set")
+	case !f.has("ItemProcessor") && !f.has("Iterator"):
+		if !f.bad["ItemProcessor"] && !f.bad["Iterator"] {
+			p.d.add(CodeSchema, at(f.loc), "These fields are required: [ItemProcessor]")
+		}
+	}
 	for _, k := range []string{"ItemProcessor", "Iterator"} {
-		if v, ok := f.get(k); ok {
-			o, isObj := v.(*value.Object)
-			if !isObj {
-				p.d.add(CodeSchema, loc+"/"+k, "Expected value of type: Object")
-				continue
-			}
-			if proc != nil {
-				p.d.add(CodeSchema, loc, "Only one of 'ItemProcessor' or 'Iterator' may be set")
-			}
-			proc = o
-			s.ItemProcessor = p.subgraph(o, loc+"/"+k, s.QueryLanguage, true)
+		if o := p.object(f, k); o != nil && s.ItemProcessor == nil {
+			s.ItemProcessor = p.subgraph(o, f.sub(k), processorFields, s.QueryLanguage)
 		}
 	}
-	if proc == nil {
-		p.d.add(CodeSchema, loc, "These fields are required: [ItemProcessor]")
+	s.MaxConcurrency = p.numberExpr(f, "MaxConcurrency", "MaxConcurrencyPath", 0, 2147483647)
+	s.ToleratedFailurePercentage = p.percentExpr(f)
+	s.ToleratedFailureCount = p.numberExpr(f, "ToleratedFailureCount", "ToleratedFailureCountPath", 0, 2147483647)
+	if f.has("Label") {
+		s.Label = p.str(f, "Label")
+		if n := len([]rune(s.Label)); n > MaxLabelLength {
+			p.d.add(CodeInvalidLabel, f.sub("Label"), fmt.Sprintf("Label must be at most %d characters long", MaxLabelLength))
+		}
 	}
-	s.MaxConcurrency = p.numberExpr(f, "MaxConcurrency", "MaxConcurrencyPath", loc, 0, math.MaxInt32)
-	s.ToleratedFailurePercentage = p.percentExpr(f, loc)
-	s.ToleratedFailureCount = p.numberExpr(f, "ToleratedFailureCount", "ToleratedFailureCountPath", loc, 0, math.MaxInt32)
-	s.Label = p.str(f, "Label", false)
-	s.ItemReader, _ = f.get("ItemReader")
-	s.ItemBatcher, _ = f.get("ItemBatcher")
-	s.ResultWriter, _ = f.get("ResultWriter")
+	if o := p.object(f, "ItemReader"); o != nil {
+		rf := p.open(o, f.sub("ItemReader"), readerFields, f.ql)
+		if p.require(rf, "Resource") {
+			p.str(rf, "Resource")
+		}
+		p.payload(rf)
+		if rc := p.object(rf, "ReaderConfig"); rc != nil {
+			cf := p.open(rc, rf.sub("ReaderConfig"), readerConfig, f.ql)
+			p.enum(cf, "InputType", "CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")
+			p.enum(cf, "CSVHeaderLocation", "FIRST_ROW", "GIVEN")
+			p.numberExpr(cf, "MaxItems", "MaxItemsPath", 0, 100000000)
+		}
+		s.ItemReader = o
+	}
+	if o := p.object(f, "ItemBatcher"); o != nil {
+		bf := p.open(o, f.sub("ItemBatcher"), batcherFields, f.ql)
+		p.numberExpr(bf, "MaxItemsPerBatch", "MaxItemsPerBatchPath", 0, 2147483647)
+		p.numberExpr(bf, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", 0, 262144)
+		if bi, ok := bf.get("BatchInput"); ok {
+			p.template(bi, "BatchInput", bf.sub("BatchInput"), f.ql)
+		}
+		s.ItemBatcher = o
+	}
+	if o := p.object(f, "ResultWriter"); o != nil {
+		wf := p.open(o, f.sub("ResultWriter"), writerFields, f.ql)
+		if wf.has("Resource") {
+			p.str(wf, "Resource")
+		}
+		p.payload(wf)
+		if wc := p.object(wf, "WriterConfig"); wc != nil {
+			cf := p.open(wc, wf.sub("WriterConfig"), writerConfig, f.ql)
+			p.enum(cf, "OutputType", "JSON", "JSONL")
+			p.enum(cf, "Transformation", "NONE", "COMPACT", "FLATTEN")
+		}
+		s.ResultWriter = o
+	}
 }
 
-func (p *parser) percentExpr(f *fields, loc string) *Expr {
-	if f.has("ToleratedFailurePercentage") {
-		v, _ := f.get("ToleratedFailurePercentage")
-		n, isNum := v.(value.Number)
-		if !isNum || n.Float() < 0 || n.Float() > 100 {
-			p.d.add(CodeSchema, loc+"/ToleratedFailurePercentage", "The value for the field 'ToleratedFailurePercentage' must be a number between 0 and 100")
-			return nil
+// payload compiles an ItemReader's or ResultWriter's Parameters or
+// Arguments, to report their problems.
+func (p *parser) payload(f *fields) {
+	for _, k := range []string{"Parameters", "Arguments"} {
+		if v, ok := f.get(k); ok {
+			p.template(v, k, f.sub(k), f.ql)
 		}
-		return &Expr{Field: "ToleratedFailurePercentage", Literal: n}
 	}
-	if f.has("ToleratedFailurePercentagePath") {
-		op := p.path(f, "ToleratedFailurePercentagePath")
-		if op.Path != nil {
-			return &Expr{Field: "ToleratedFailurePercentagePath", Path: op.Path}
+}
+
+func (p *parser) percentExpr(f *fields) *Expr {
+	const lit, path = "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"
+	if f.has(lit) && f.has(path) {
+		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		return nil
+	}
+	if v, ok := f.get(lit); ok {
+		if f.ql == JSONata && isJSONata(v) {
+			return &Expr{Field: lit, JSONata: v.(string)}
 		}
+		n, isNum := v.(value.Number)
+		switch {
+		case !isNum:
+			p.typeError(f.sub(lit), "Number")
+		case n.Float() < 0 || n.Float() > 100:
+			p.d.add(CodeSchema, f.sub(lit), "Value must be between 0 and 100")
+		default:
+			return &Expr{Field: lit, Literal: n}
+		}
+		return nil
+	}
+	if op := p.path(f, path, true, false); op.Path != nil {
+		return &Expr{Field: path, Path: op.Path}
 	}
 	return nil
-}
-
-// checkGraph reports transitions to missing states, unreachable states and
-// a graph without a terminal state.
-func (p *parser) checkGraph(g *Graph, loc string) {
-	if g.StartAt != "" {
-		if _, ok := g.States[g.StartAt]; !ok {
-			p.d.add(CodeMissingTarget, loc+"/StartAt", fmt.Sprintf("Missing 'Next' target: %s", g.StartAt))
-		}
-	}
-	target := func(name, at string) {
-		if name == "" {
-			return
-		}
-		if _, ok := g.States[name]; !ok {
-			p.d.add(CodeMissingTarget, at, fmt.Sprintf("Missing 'Next' target: %s", name))
-		}
-	}
-	terminal := false
-	for _, name := range g.Names {
-		s := g.States[name]
-		sloc := loc + "/States/" + name
-		target(s.Next, sloc+"/Next")
-		for i, c := range s.Choices {
-			target(c.Next, fmt.Sprintf("%s/Choices[%d]/Next", sloc, i))
-		}
-		target(s.Default, sloc+"/Default")
-		for i, c := range s.Catch {
-			target(c.Next, fmt.Sprintf("%s/Catch[%d]/Next", sloc, i))
-		}
-		if s.End || s.Type == TypeSucceed || s.Type == TypeFail {
-			terminal = true
-		}
-	}
-	if len(g.States) > 0 && !terminal {
-		p.d.add(CodeMissingEnd, loc, "Workflow has no terminal state")
-		return
-	}
-	// Reachability from StartAt.
-	seen := map[string]bool{}
-	var visit func(string)
-	visit = func(name string) {
-		s, ok := g.States[name]
-		if !ok || seen[name] {
-			return
-		}
-		seen[name] = true
-		visit(s.Next)
-		visit(s.Default)
-		for _, c := range s.Choices {
-			visit(c.Next)
-		}
-		for _, c := range s.Catch {
-			visit(c.Next)
-		}
-	}
-	visit(g.StartAt)
-	var unreachable []string
-	for _, name := range g.Names {
-		if !seen[name] {
-			unreachable = append(unreachable, name)
-		}
-	}
-	sort.SliceStable(unreachable, func(i, j int) bool { return false })
-	for _, name := range unreachable {
-		p.d.add(CodeMissingTarget, loc+"/States/"+name, fmt.Sprintf("State \"%s\" is not reachable.", name))
-	}
 }

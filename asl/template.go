@@ -140,6 +140,8 @@ func (n *intrinsicNode) eval(env *Env) (any, error) {
 
 // compileTemplate compiles a JSONPath payload template. It reports problems
 // to d at loc.
+// AWS reports a bad member at the template's own field (loc), not at the
+// member.
 func compileTemplate(v any, field string, loc string, d *diagnostics) *Template {
 	return &Template{Field: field, root: compileNode(v, loc, d)}
 }
@@ -152,11 +154,11 @@ func compileNode(v any, loc string, d *diagnostics) tnode {
 		for k, child := range x.All() {
 			var node tnode
 			if strings.HasSuffix(k, ".$") {
-				node = compileDynamic(k, child, loc+"/"+k, d)
+				node = compileDynamic(k, child, loc, d)
 				k = strings.TrimSuffix(k, ".$")
 				constant = false
 			} else {
-				node = compileNode(child, loc+"/"+k, d)
+				node = compileNode(child, loc, d)
 				if _, ok := node.(literal); !ok {
 					constant = false
 				}
@@ -171,8 +173,8 @@ func compileNode(v any, loc string, d *diagnostics) tnode {
 	case []any:
 		n := &arrayNode{}
 		constant := true
-		for i, child := range x {
-			node := compileNode(child, fmt.Sprintf("%s[%d]", loc, i), d)
+		for _, child := range x {
+			node := compileNode(child, loc, d)
 			if _, ok := node.(literal); !ok {
 				constant = false
 			}
@@ -191,7 +193,7 @@ func compileNode(v any, loc string, d *diagnostics) tnode {
 func compileDynamic(key string, v any, loc string, d *diagnostics) tnode {
 	s, ok := v.(string)
 	if !ok {
-		d.add(CodeSchema, loc, fmt.Sprintf("The value for the field '%s' must be a STRING that contains a JSONPath but was a %s", key, kindName(v)))
+		d.add(CodeSchema, loc, fmt.Sprintf("The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", key))
 		return literal{}
 	}
 	if intrinsic.IsCall(s) {
@@ -210,35 +212,21 @@ func compileDynamic(key string, v any, loc string, d *diagnostics) tnode {
 	return &pathNode{field: key, path: p}
 }
 
-func kindName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NULL"
-	case bool:
-		return "BOOLEAN"
-	case value.Number:
-		return "NUMBER"
-	case string:
-		return "STRING"
-	case []any:
-		return "ARRAY"
-	case *value.Object:
-		return "OBJECT"
-	}
-	return "UNKNOWN"
-}
-
 // Expr is a single-valued field: a literal, a JSONPath (the field's …Path
-// form), an intrinsic call, or (later) a JSONata expression.
+// form), an intrinsic call, or a JSONata expression.
 type Expr struct {
 	Field     string // the field as written: "Seconds", "SecondsPath", "ErrorPath" …
 	Literal   any
 	Path      *jsonpath.Path
 	Intrinsic *intrinsic.Call
+	// JSONata is a "{% … %}" expression as written, for the JSONata
+	// engine; Eval does not evaluate it.
+	JSONata string
 }
 
-// IsPath reports whether the value comes from a path or intrinsic.
-func (e *Expr) IsPath() bool { return e.Path != nil || e.Intrinsic != nil }
+// IsPath reports whether the value comes from a path, an intrinsic or an
+// expression rather than a literal.
+func (e *Expr) IsPath() bool { return e.Path != nil || e.Intrinsic != nil || e.JSONata != "" }
 
 // Eval returns the field's value. A path that matches nothing is a
 // *jsonpath.NotFoundError for the caller to word.
@@ -246,6 +234,8 @@ func (e *Expr) Eval(env *Env) (any, error) {
 	switch {
 	case e.Path != nil:
 		return e.Path.Eval(&env.Env)
+	case e.JSONata != "":
+		return nil, Fail("States.QueryEvaluationError", "JSONata expressions are not evaluated yet: "+e.JSONata)
 	case e.Intrinsic != nil:
 		v, err := e.Intrinsic.Eval(&env.Env, env.Rand)
 		if err != nil {

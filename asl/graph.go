@@ -1,0 +1,102 @@
+package asl
+
+import "fmt"
+
+// checkGraphs runs the checks that need the whole definition: state names
+// unique across the machine, transitions that name existing states, a
+// terminal state in every graph, and no state that nothing leads to. data
+// is the definition's text, for names repeated inside one States object.
+func (p *parser) checkGraphs(data []byte) {
+	p.duplicates(data)
+	if !p.d.empty() {
+		return
+	}
+	for _, ga := range p.graphs {
+		p.targets(ga.g, ga.loc)
+	}
+	noEnd := map[*Graph]bool{}
+	for _, ga := range p.graphs {
+		if !hasTerminal(ga.g) {
+			noEnd[ga.g] = true
+			// AWS names no location for the top level.
+			p.d.add(CodeMissingEnd, ga.loc, "Workflow has no terminal state")
+		}
+	}
+	for _, ga := range p.graphs {
+		if !noEnd[ga.g] {
+			p.unreachable(ga.g, ga.loc)
+		}
+	}
+}
+
+// duplicates reports every state whose name an earlier state, anywhere in
+// the machine, already has.
+func (p *parser) duplicates(data []byte) {
+	repeated := duplicateKeys(data)
+	seen := map[string]bool{}
+	for _, ga := range p.graphs {
+		for _, k := range repeated[ga.loc+"/States"] {
+			p.d.add(CodeDuplicateState, ga.loc+"/States/"+k, "Duplicate State name: "+k)
+		}
+		for _, name := range ga.g.Names {
+			if seen[name] {
+				p.d.add(CodeDuplicateState, ga.loc+"/States/"+name, "Duplicate State name: "+name)
+			}
+			seen[name] = true
+		}
+	}
+}
+
+// transitions calls fn for every state name g's states lead to, with the
+// location of the field that names it.
+func transitions(g *Graph, loc string, fn func(target, at string)) {
+	for _, name := range g.Names {
+		s := g.States[name]
+		sloc := loc + "/States/" + name
+		if s.Next != "" {
+			fn(s.Next, sloc+"/Next")
+		}
+		for i, c := range s.Choices {
+			fn(c.Next, fmt.Sprintf("%s/Choices/%d/Next", sloc, i))
+		}
+		if s.Default != "" {
+			fn(s.Default, sloc+"/Default")
+		}
+		for i, c := range s.Catch {
+			fn(c.Next, fmt.Sprintf("%s/Catch/%d/Next", sloc, i))
+		}
+	}
+}
+
+// targets reports a StartAt or transition naming no state of g.
+func (p *parser) targets(g *Graph, loc string) {
+	missing := func(name, at string) {
+		if _, ok := g.States[name]; !ok {
+			p.d.add(CodeMissingTarget, at, fmt.Sprintf("Missing 'Next' target: %s", name))
+		}
+	}
+	missing(g.StartAt, loc+"/StartAt")
+	transitions(g, loc, missing)
+}
+
+func hasTerminal(g *Graph) bool {
+	for _, s := range g.States {
+		if s.End || s.Type == TypeSucceed || s.Type == TypeFail {
+			return true
+		}
+	}
+	return len(g.States) == 0
+}
+
+// unreachable reports states that neither StartAt nor any transition names.
+// Like AWS, it asks whether anything leads to a state, not whether the
+// state can be reached from StartAt.
+func (p *parser) unreachable(g *Graph, loc string) {
+	named := map[string]bool{g.StartAt: true}
+	transitions(g, loc, func(target, _ string) { named[target] = true })
+	for _, name := range g.Names {
+		if !named[name] {
+			p.d.add(CodeMissingTarget, loc+"/States/"+name, fmt.Sprintf("State \"%s\" is not reachable.", name))
+		}
+	}
+}
