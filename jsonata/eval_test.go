@@ -190,6 +190,8 @@ func TestEvalErrors(t *testing.T) {
 		{`$match("aaa", /a*?/)`, "D1004"},
 		{`1 / (1e300 * 1e300)`, "D1001"},
 		{`$now()`, "D3200"},
+		{`$fn := function($x) { $x }`, CodeFunctionResult},
+		{`$uppercase`, CodeFunctionResult},
 	}
 	for _, tc := range tests {
 		_, err := evalString(t, tc.expr, doc, nil)

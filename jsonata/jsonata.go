@@ -9,6 +9,12 @@ import (
 	"github.com/cairn-sfn/cairn/value"
 )
 
+// CodeFunctionResult is the code of the error Eval returns when the
+// result is a function (jsonata-js would hand back the function itself;
+// it has no JSON form). Functions nested in a result are left out of
+// objects and become null in arrays, as JSON.stringify does.
+const CodeFunctionResult = "U1002"
+
 // DefaultMaxDepth is the evaluation depth allowed when Options.MaxDepth is 0.
 const DefaultMaxDepth = 5000
 
@@ -119,6 +125,9 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 	r, err := ev.eval(e.ast, input, env)
 	if err != nil {
 		return nil, err
+	}
+	if isFunction(r) {
+		return nil, &Error{Code: CodeFunctionResult, Position: -1, Message: "the expression evaluated to a function, which has no JSON value"}
 	}
 	return export(r)
 }
