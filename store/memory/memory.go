@@ -1,5 +1,6 @@
-// Package memory is an in-memory store.Resources: maps under one mutex. It
-// keeps nothing across restarts; use it for tests and throw-away servers.
+// Package memory is an in-memory store.Store (resources and executions):
+// maps under one mutex. It keeps nothing across restarts; use it for tests
+// and throw-away servers.
 package memory
 
 import (
@@ -21,6 +22,7 @@ type Store struct {
 	machines   map[string]*machine
 	activities map[string]store.Activity
 	tags       map[string][]store.Tag
+	executions map[string]*execution
 	closed     bool
 }
 
@@ -37,6 +39,7 @@ func New() *Store {
 		machines:   map[string]*machine{},
 		activities: map[string]store.Activity{},
 		tags:       map[string][]store.Tag{},
+		executions: map[string]*execution{},
 	}
 }
 

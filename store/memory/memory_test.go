@@ -11,3 +11,7 @@ import (
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Resources { return memory.New() })
 }
+
+func TestExecutions(t *testing.T) {
+	storetest.RunExecutions(t, func(t *testing.T) store.Executions { return memory.New() })
+}
