@@ -30,20 +30,37 @@ func (p *parser) checkGraphs(data []byte) {
 }
 
 // duplicates reports every state whose name an earlier state, anywhere in
-// the machine, already has.
+// the machine, already has; "earlier" is document order, a Map's or
+// Parallel's inner states coming right after the state that holds them.
 func (p *parser) duplicates(data []byte) {
 	repeated := duplicateKeys(data)
-	seen := map[string]bool{}
+	locs := make(map[*Graph]string, len(p.graphs))
 	for _, ga := range p.graphs {
-		for _, k := range repeated[ga.loc+"/States"] {
-			p.d.add(CodeDuplicateState, ga.loc+"/States/"+k, "Duplicate State name: "+k)
+		locs[ga.g] = ga.loc
+	}
+	seen := map[string]bool{}
+	var walk func(g *Graph)
+	walk = func(g *Graph) {
+		loc := locs[g]
+		for _, k := range repeated[loc+"/States"] {
+			p.d.add(CodeDuplicateState, loc+"/States/"+k, "Duplicate State name: "+k)
 		}
-		for _, name := range ga.g.Names {
+		for _, name := range g.Names {
 			if seen[name] {
-				p.d.add(CodeDuplicateState, ga.loc+"/States/"+name, "Duplicate State name: "+name)
+				p.d.add(CodeDuplicateState, loc+"/States/"+name, "Duplicate State name: "+name)
 			}
 			seen[name] = true
+			s := g.States[name]
+			for _, b := range s.Branches {
+				walk(b)
+			}
+			if s.ItemProcessor != nil {
+				walk(s.ItemProcessor)
+			}
 		}
+	}
+	if len(p.graphs) > 0 {
+		walk(p.graphs[0].g)
 	}
 }
 

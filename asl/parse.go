@@ -309,6 +309,12 @@ func (p *parser) intValue(v any, loc string, min, max int64) (int64, bool) {
 	return i, true
 }
 
+func isBoolOrAbsent(f *fields, k string) bool {
+	v, ok := f.get(k)
+	_, isBool := v.(bool)
+	return !ok || isBool
+}
+
 // isJSONata reports whether v is a JSONata expression string, "{% … %}".
 func isJSONata(v any) bool {
 	s, ok := v.(string)
@@ -451,7 +457,7 @@ func (p *parser) state(name string, obj *value.Object, loc string) *State {
 		switch {
 		case f.has("Next") && f.has("End"):
 			p.d.add(CodeSchema, loc, "Only one of 'Next' or 'End' may be set")
-		case !f.has("Next") && !s.End && !f.bad["Next"] && !f.bad["End"]:
+		case !f.has("Next") && !s.End && !f.bad["Next"] && !f.bad["End"] && isBoolOrAbsent(f, "End"):
 			p.d.add(CodeSchema, loc, "Either 'Next' or 'End' must be set")
 		}
 	}
