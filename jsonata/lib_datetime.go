@@ -869,7 +869,15 @@ func parseISO8601(s string) (float64, bool) {
 	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || (hour == 24 && (minute > 0 || second > 0 || ms > 0)) {
 		return math.NaN(), true
 	}
-	// Four-digit years below 100 are literal here, not 19xx.
+	if legacy := !hasTime && len(fields) > 0 && m[7] != ""; legacy && year < 100 {
+		// V8's fallback parser reads the fraction form, with two-digit years.
+		if year < 50 {
+			year += 2000
+		} else {
+			year += 1900
+		}
+	}
+	// Four-digit years below 100 are otherwise literal, not 19xx.
 	t := makeDate(float64(year), float64(month-1), float64(day), float64(hour), float64(minute), float64(second), float64(ms))
 	if tz := m[8]; tz != "" && tz != "Z" {
 		if !hasTime {
