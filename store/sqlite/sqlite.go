@@ -1,4 +1,4 @@
-// Package sqlite is the embedded store.Resources: one SQLite database file
+// Package sqlite is the embedded store.Store: one SQLite database file
 // in a data directory, opened with modernc.org/sqlite (pure Go, no cgo) in
 // WAL mode. The schema is versioned; pending migrations run on Open.
 package sqlite
@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-var _ store.Resources = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
 // FileName is the database file created in the data directory.
 const FileName = "cairn.db"
@@ -91,37 +92,62 @@ var migrations = []string{
 		position     INTEGER NOT NULL,
 		PRIMARY KEY (resource_arn, key)
 	);`,
+	executionsSchema,
 }
 
-// Store is a store.Resources over one SQLite database.
+// Store is a store.Store over one SQLite database.
 type Store struct {
+	// db is the writer: one connection, so our own writers queue in Go
+	// instead of meeting SQLITE_BUSY. Resource reads use it too (they are
+	// rare); execution reads go to rd, which WAL lets run beside the writer.
 	db *sql.DB
+	rd *sql.DB
+	gc *committer
 }
 
-// Open opens (creating if needed) the database in dir and migrates it.
+// Open opens (creating if needed) the database in dir, migrates it and
+// starts the group-commit writer; Close stops it.
+//
+// Durability: WAL with synchronous=FULL, so every commit (one per group of
+// steps) is fsynced before CommitSteps returns. NORMAL would survive kill -9
+// (the OS keeps the written WAL) but can lose the last commits on power
+// loss; group commit makes the fsync cheap enough to keep FULL.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	file := "file:" + filepath.Join(dir, FileName)
+	db, err := sql.Open("sqlite", file+
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: open: %w", err)
 	}
-	// Resource writes are rare and small; one connection serialises them and
-	// rules out SQLITE_BUSY between our own transactions.
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.rd, err = sql.Open("sqlite", file+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite store: open: %w", err)
+	}
+	s.rd.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	if s.gc, err = newCommitter(ctx, db); err != nil {
+		s.rd.Close()
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close commits the steps already queued, stops the writer and closes the
+// database.
+func (s *Store) Close() error {
+	s.gc.close()
+	return errors.Join(s.rd.Close(), s.db.Close())
+}
 
 // SchemaVersion reports how many migrations have been applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {

@@ -18,6 +18,16 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestExecutions(t *testing.T) {
+	storetest.RunExecutions(t, func(t *testing.T) store.Executions {
+		s, err := sqlite.Open(t.Context(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
 func TestReopenKeepsDataAndSchema(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -42,8 +52,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 	defer s.Close()
 	v, err := s.SchemaVersion(ctx)
-	if err != nil || v != 1 {
-		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	if err != nil || v != 2 {
+		t.Fatalf("schema version = %d, %v; want 2", v, err)
 	}
 	if _, err := s.GetVersion(ctx, sm.ARN+":1"); err != nil {
 		t.Fatalf("version lost on reopen: %v", err)

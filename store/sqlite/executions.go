@@ -1,0 +1,314 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/internal/cursor"
+)
+
+// executionsSchema is migration 2. Journal entries and events hang off the
+// execution's integer id rather than its ARN, which keeps their rows small;
+// both are WITHOUT ROWID tables clustered by (execution, sequence), so a
+// history or journal read is one range scan.
+const executionsSchema = `CREATE TABLE executions (
+	id                INTEGER PRIMARY KEY,
+	arn               TEXT NOT NULL UNIQUE,
+	state_machine_arn TEXT NOT NULL,
+	version_arn       TEXT NOT NULL,
+	alias_arn         TEXT NOT NULL,
+	name              TEXT NOT NULL,
+	status            TEXT NOT NULL,
+	definition        TEXT NOT NULL,
+	role_arn          TEXT NOT NULL,
+	input             TEXT NOT NULL,
+	output            TEXT NOT NULL,
+	error             TEXT NOT NULL,
+	cause             TEXT NOT NULL,
+	trace_header      TEXT NOT NULL,
+	seed              INTEGER NOT NULL,
+	start_date        INTEGER NOT NULL,
+	stop_date         INTEGER NOT NULL,
+	version           INTEGER NOT NULL,
+	redrive_count     INTEGER NOT NULL
+);
+CREATE INDEX executions_by_machine ON executions (state_machine_arn, start_date DESC, arn);
+CREATE INDEX executions_by_machine_status ON executions (state_machine_arn, status, start_date DESC, arn);
+CREATE INDEX executions_running ON executions (start_date, arn) WHERE status = 'RUNNING';
+CREATE INDEX executions_ended ON executions (stop_date) WHERE status <> 'RUNNING';
+CREATE TABLE execution_journal (
+	execution_id INTEGER NOT NULL,
+	version      INTEGER NOT NULL,
+	input        BLOB NOT NULL,
+	PRIMARY KEY (execution_id, version)
+) WITHOUT ROWID;
+CREATE TABLE execution_events (
+	execution_id INTEGER NOT NULL,
+	id           INTEGER NOT NULL,
+	body         TEXT NOT NULL,
+	PRIMARY KEY (execution_id, id)
+) WITHOUT ROWID;`
+
+const execColumns = `arn, state_machine_arn, version_arn, alias_arn, name, status, definition, role_arn, input, output,
+	error, cause, trace_header, seed, start_date, stop_date, version, redrive_count`
+
+// optNanos stores the zero time as 0 (UnixNano of the zero time is
+// undefined), so an unset StopDate reads back as the zero time.
+func optNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromOptNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return fromNanos(n)
+}
+
+func scanExecution(r scanner) (store.Execution, error) {
+	var e store.Execution
+	var seed, start, stop int64
+	err := r.Scan(&e.ARN, &e.StateMachineARN, &e.VersionARN, &e.AliasARN, &e.Name, &e.Status, &e.Definition, &e.RoleARN,
+		&e.Input, &e.Output, &e.Error, &e.Cause, &e.TraceHeader, &seed, &start, &stop, &e.Version, &e.RedriveCount)
+	e.Seed, e.StartDate, e.StopDate = uint64(seed), fromOptNanos(start), fromOptNanos(stop)
+	return e, err
+}
+
+// ended reports whether a step ends its execution.
+func ended(st store.Step) bool { return st.Status != "" && st.Status != "RUNNING" }
+
+func (s *Store) CreateExecution(ctx context.Context, e store.Execution, first store.Step) error {
+	if first.ExecutionARN != "" && first.ExecutionARN != e.ARN {
+		return fmt.Errorf("create execution %s: first step is for %s", e.ARN, first.ExecutionARN)
+	}
+	first.ExecutionARN = e.ARN
+	if first.Version != e.Version+1 {
+		return fmt.Errorf("create execution %s: first step has version %d, not %d: %w", e.ARN, first.Version, e.Version+1, store.ErrStaleVersion)
+	}
+	errs, err := s.gc.submit(ctx, &e, []store.Step{first})
+	if err != nil {
+		return fmt.Errorf("create execution %s: %w", e.ARN, err)
+	}
+	return errs[0]
+}
+
+// CommitSteps queues the steps for the group-commit writer and waits until
+// the transaction holding them is durable. When ctx ends first it returns
+// ctx's error, and the steps may or may not have committed: reload.
+func (s *Store) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
+	if len(steps) == 0 {
+		return []error{}, nil
+	}
+	errs, err := s.gc.submit(ctx, nil, steps)
+	if err != nil {
+		return nil, fmt.Errorf("commit steps: %w", err)
+	}
+	return errs, nil
+}
+
+func (s *Store) GetExecution(ctx context.Context, arn string) (store.Execution, error) {
+	e, err := scanExecution(s.rd.QueryRowContext(ctx, `SELECT `+execColumns+` FROM executions WHERE arn = ?`, arn))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("get execution %s: %w", arn, store.ErrNotFound)
+	}
+	if err != nil {
+		return e, fmt.Errorf("get execution %s: %w", arn, err)
+	}
+	return e, nil
+}
+
+func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]store.Execution, string, error) {
+	var q strings.Builder
+	q.WriteString(`SELECT ` + execColumns + ` FROM executions WHERE state_machine_arn = ?`)
+	args := []any{f.StateMachineARN}
+	for _, c := range []struct{ col, v string }{{"version_arn", f.VersionARN}, {"alias_arn", f.AliasARN}, {"status", f.Status}} {
+		if c.v != "" {
+			q.WriteString(` AND ` + c.col + ` = ?`)
+			args = append(args, c.v)
+		}
+	}
+	if p.After != "" {
+		n, arn, err := cursor.Decode(p.After)
+		if err != nil {
+			return nil, "", fmt.Errorf("list executions: %w", err)
+		}
+		q.WriteString(` AND (start_date < ? OR (start_date = ? AND arn > ?))`)
+		args = append(args, n, n, arn)
+	}
+	q.WriteString(` ORDER BY start_date DESC, arn` + limitClause(p))
+	out, err := s.queryExecutions(ctx, q.String(), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list executions: %w", err)
+	}
+	if p.Limit > 0 && len(out) > p.Limit {
+		out = out[:p.Limit]
+		last := out[len(out)-1]
+		return out, cursor.Encode(optNanos(last.StartDate), last.ARN), nil
+	}
+	return out, "", nil
+}
+
+func (s *Store) queryExecutions(ctx context.Context, q string, args ...any) ([]store.Execution, error) {
+	rows, err := s.rd.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Execution
+	for rows.Next() {
+		e, err := scanExecution(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) RunningExecutions(ctx context.Context) ([]store.Execution, error) {
+	out, err := s.queryExecutions(ctx, `SELECT `+execColumns+` FROM executions WHERE status = 'RUNNING' ORDER BY start_date, arn`)
+	if err != nil {
+		return nil, fmt.Errorf("running executions: %w", err)
+	}
+	return out, nil
+}
+
+// readExecution runs fn in one read transaction with the id of the
+// execution arn, so the existence check and fn see one snapshot.
+func (s *Store) readExecution(ctx context.Context, arn string, fn func(tx *sql.Tx, id int64) error) error {
+	tx, err := s.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM executions WHERE arn = ?`, arn).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return fn(tx, id)
+}
+
+func (s *Store) History(ctx context.Context, arn string, after int64, limit int, reverse bool) ([]store.Event, error) {
+	q := `SELECT id, body FROM execution_events WHERE execution_id = ? AND id > ? ORDER BY id`
+	switch {
+	case reverse && after > 0:
+		q = `SELECT id, body FROM execution_events WHERE execution_id = ? AND id < ? ORDER BY id DESC`
+	case reverse:
+		q = `SELECT id, body FROM execution_events WHERE execution_id = ? AND ? = 0 ORDER BY id DESC`
+	}
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	var out []store.Event
+	err := s.readExecution(ctx, arn, func(tx *sql.Tx, id int64) error {
+		rows, err := tx.QueryContext(ctx, q, id, after)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ev store.Event
+			var body string
+			if err := rows.Scan(&ev.ID, &body); err != nil {
+				return err
+			}
+			ev.JSON = []byte(body)
+			out = append(out, ev)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", arn, err)
+	}
+	return out, nil
+}
+
+func (s *Store) Journal(ctx context.Context, arn string) ([][]byte, error) {
+	var out [][]byte
+	err := s.readExecution(ctx, arn, func(tx *sql.Tx, id int64) error {
+		rows, err := tx.QueryContext(ctx, `SELECT input FROM execution_journal WHERE execution_id = ? ORDER BY version`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var in []byte
+			if err := rows.Scan(&in); err != nil {
+				return err
+			}
+			if in == nil {
+				in = []byte{}
+			}
+			out = append(out, in)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journal of %s: %w", arn, err)
+	}
+	return out, nil
+}
+
+// purgeChunk bounds how many executions one purge transaction deletes, so a
+// large purge does not hold the writer away from the group commit for long.
+const purgeChunk = 256
+
+func (s *Store) PurgeExecutions(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id FROM executions WHERE status <> 'RUNNING' AND stop_date < ? LIMIT ?`,
+				optNanos(before), purgeChunk)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, id := range ids {
+				for _, q := range []string{
+					`DELETE FROM execution_events WHERE execution_id = ?`,
+					`DELETE FROM execution_journal WHERE execution_id = ?`,
+					`DELETE FROM executions WHERE id = ?`,
+				} {
+					if _, err := tx.ExecContext(ctx, q, id); err != nil {
+						return err
+					}
+				}
+			}
+			n = len(ids)
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("purge executions: %w", err)
+		}
+		total += n
+		if n < purgeChunk {
+			return total, nil
+		}
+	}
+}
