@@ -47,6 +47,9 @@ func toFloat(v any) (float64, bool) {
 	case float64:
 		return n, true
 	case value.Number:
+		if f, ok := parseShortNumber(n); ok {
+			return f, true
+		}
 		return n.Float(), true
 	}
 	return 0, false

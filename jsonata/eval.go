@@ -167,8 +167,14 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 	case nName:
 		return lookupField(input, n.str), nil
 	case nString:
+		if n.lit != nil {
+			return n.lit, nil
+		}
 		return n.str, nil
 	case nNumber:
+		if n.lit != nil {
+			return n.lit, nil // boxed once at compile time
+		}
 		return n.num, nil
 	case nValue:
 		return n.lit, nil
@@ -259,6 +265,19 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 // ---- paths ----
 
 func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
+	if len(n.steps) == 1 && !n.keepSingletonArray && n.group == nil {
+		// A lone field name on an object: the general path machinery
+		// would wrap and unwrap the same value.
+		st := n.steps[0]
+		if st.typ == nName && len(st.stages) == 0 && len(st.predicate) == 0 && !st.tuple && st.group == nil && !st.keepArray {
+			if o, ok := input.(*value.Object); ok {
+				r := lookupField(o, st.str)
+				if _, internal := r.(*array); !internal {
+					return r, nil
+				}
+			}
+		}
+	}
 	var inputSeq any
 	if isArray(input) && n.steps[0].typ != nVariable {
 		inputSeq = input
@@ -357,6 +376,16 @@ func (ev *evaluator) step(n *node, input any, env *frame, last bool) (any, error
 	}
 	if last && len(results) == 1 && isArray(results[0]) && !isSequence(results[0]) {
 		return results[0], nil
+	}
+	flat := true
+	for _, r := range results {
+		if isArray(r) {
+			flat = false
+			break
+		}
+	}
+	if flat {
+		return &array{items: results, seq: true}, nil
 	}
 	out := newSeq()
 	out.items = make([]any, 0, len(results))

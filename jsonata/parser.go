@@ -768,6 +768,12 @@ func (p *parser) process(e *node) (*node, error) {
 	if e.keepArray {
 		result.keepArray = true
 	}
+	switch result.typ {
+	case nNumber:
+		result.lit = result.num
+	case nString:
+		result.lit = result.str
+	}
 	return result, nil
 }
 
