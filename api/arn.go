@@ -41,10 +41,14 @@ func ParseARN(s string) (ARN, bool) {
 }
 
 // IsVersion reports whether a state machine ARN is qualified by a version.
-func (a ARN) IsVersion() bool { return a.Qualifier != "" && allDigits(a.Qualifier) }
+func (a ARN) IsVersion() bool {
+	return a.Resource == "stateMachine" && a.Qualifier != "" && allDigits(a.Qualifier)
+}
 
 // IsAlias reports whether a state machine ARN is qualified by an alias.
-func (a ARN) IsAlias() bool { return a.Qualifier != "" && !allDigits(a.Qualifier) }
+func (a ARN) IsAlias() bool {
+	return a.Resource == "stateMachine" && a.Qualifier != "" && !allDigits(a.Qualifier)
+}
 
 // Base is the unqualified state machine ARN.
 func (a ARN) Base() string {
