@@ -2,25 +2,25 @@ package jsonata
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
 // signature is a parsed function signature such as "<s-nn?:s>". Arguments
 // are checked by matching a string of one-letter type symbols (one per
-// argument) against a regular expression built from the parameters.
+// argument) against the parameters, each a set of symbols with an optional
+// '?' or '+', the way jsonata-js matches its signature regex (greedy, first
+// match wins).
 type signature struct {
 	text   string
 	params []sigParam
-	re     *regexp.Regexp
 }
 
 type sigParam struct {
-	regex        string
-	typ          byte // 's', 'n', 'b', 'l', 'o', 'a', 'f', 'j', 'x', '(' for a choice
-	subtype      string
-	context      bool
-	contextRegex *regexp.Regexp
+	set     string // the symbols the parameter accepts ('m' is a missing value)
+	mod     byte   // 0, '?' or '+'
+	typ     byte   // 's', 'n', 'b', 'l', 'o', 'a', 'f', 'j', 'x', '(' for a choice
+	subtype string
+	context bool // '-': the context stands in when the argument is missing
 }
 
 var arraySubtypeNames = map[string]string{"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings"}
@@ -44,29 +44,28 @@ loop:
 		case ':', '>':
 			break loop // the return type is not checked
 		case 's', 'n', 'b', 'l', 'o':
-			sig.params = append(sig.params, sigParam{regex: "[" + string(c) + "m]", typ: c})
+			sig.params = append(sig.params, sigParam{set: string(c) + "m", typ: c})
 		case 'a':
-			sig.params = append(sig.params, sigParam{regex: "[asnblfom]", typ: c})
+			sig.params = append(sig.params, sigParam{set: "asnblfom", typ: c})
 		case 'f':
-			sig.params = append(sig.params, sigParam{regex: "f", typ: c})
+			sig.params = append(sig.params, sigParam{set: "f", typ: c})
 		case 'j':
-			sig.params = append(sig.params, sigParam{regex: "[asnblom]", typ: c})
+			sig.params = append(sig.params, sigParam{set: "asnblom", typ: c})
 		case 'x':
-			sig.params = append(sig.params, sigParam{regex: "[asnblfom]", typ: c})
+			sig.params = append(sig.params, sigParam{set: "asnblfom", typ: c})
 		case '-':
 			p := last()
 			if p == nil {
 				return nil, sigErr("S0401", "misplaced '-' in signature")
 			}
 			p.context = true
-			p.contextRegex = regexp.MustCompile("^" + p.regex + "$")
-			p.regex += "?"
+			p.mod = '?'
 		case '?', '+':
 			p := last()
 			if p == nil {
 				return nil, sigErr("S0401", "misplaced %q in signature", c)
 			}
-			p.regex += string(c)
+			p.mod = c
 		case '(':
 			end := strings.IndexByte(text[i:], ')')
 			if end < 0 {
@@ -76,7 +75,7 @@ loop:
 			if strings.Contains(choice, "<") {
 				return nil, sigErr("S0402", "choice groups containing parameterized types are not supported")
 			}
-			sig.params = append(sig.params, sigParam{regex: "[" + choice + "m]", typ: '('})
+			sig.params = append(sig.params, sigParam{set: choice + "m", typ: '('})
 			i += end
 		case '<':
 			p := last()
@@ -103,17 +102,6 @@ loop:
 		}
 		i++
 	}
-	var b strings.Builder
-	b.WriteByte('^')
-	for _, p := range sig.params {
-		b.WriteString("(" + p.regex + ")")
-	}
-	b.WriteByte('$')
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, sigErr("S0401", "invalid signature")
-	}
-	sig.re = re
 	return sig, nil
 }
 
@@ -150,20 +138,26 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 		symbols[i] = typeSymbol(a)
 	}
 	supplied := string(symbols)
-	m := s.re.FindStringSubmatch(supplied)
-	if m == nil {
+	lens := make([]int, len(s.params))
+	if end, ok := s.match(s.params, supplied, 0, lens, true); !ok || end != len(supplied) {
 		return nil, s.mismatch(args, supplied)
+	}
+	m := make([]string, len(s.params)+1)
+	pos := 0
+	for i, l := range lens {
+		m[i+1] = supplied[pos : pos+l]
+		pos += l
 	}
 	out := make([]any, 0, len(s.params))
 	argIndex := 0
 	for pi, p := range s.params {
 		match := m[pi+1]
 		if match == "" {
-			if p.context && p.contextRegex != nil {
+			if p.context {
 				if a, ok := context.(*array); ok && a.outerWrapper && len(a.items) == 1 {
 					context = a.items[0]
 				}
-				if !p.contextRegex.MatchString(string(typeSymbol(context))) {
+				if !strings.ContainsRune(p.set, rune(typeSymbol(context))) {
 					return nil, &Error{Code: "T0411", Position: -1, Value: context,
 						Message: fmt.Sprintf("context value is not a compatible type with argument %d of function", argIndex+1)}
 				}
@@ -225,20 +219,46 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 	return out, nil
 }
 
+// match matches params against symbols from pos, greedily with
+// backtracking, recording each parameter's length in lens. With anchored,
+// the match must consume every symbol; it returns where the match ended.
+func (s *signature) match(params []sigParam, symbols string, pos int, lens []int, anchored bool) (int, bool) {
+	if len(params) == 0 {
+		if anchored && pos != len(symbols) {
+			return 0, false
+		}
+		return pos, true
+	}
+	p := params[0]
+	n := 0 // how many symbols from pos the parameter can take
+	for pos+n < len(symbols) && strings.IndexByte(p.set, symbols[pos+n]) >= 0 {
+		n++
+		if p.mod != '+' {
+			break
+		}
+	}
+	lo := 1
+	if p.mod == '?' {
+		lo = 0
+	}
+	for l := n; l >= lo; l-- {
+		if end, ok := s.match(params[1:], symbols, pos+l, lens[1:], anchored); ok {
+			lens[0] = l
+			return end, true
+		}
+	}
+	return 0, false
+}
+
 func (s *signature) mismatch(args []any, supplied string) error {
-	partial := "^"
 	goodTo := 0
-	for _, p := range s.params {
-		partial += p.regex
-		re, err := regexp.Compile(partial)
-		if err != nil {
+	lens := make([]int, len(s.params))
+	for k := 1; k <= len(s.params); k++ {
+		end, ok := s.match(s.params[:k], supplied, 0, lens[:k], false)
+		if !ok {
 			break
 		}
-		loc := re.FindString(supplied)
-		if !re.MatchString(supplied) {
-			break
-		}
-		goodTo = len(loc)
+		goodTo = end
 	}
 	var v any = undefined
 	if goodTo < len(args) {
