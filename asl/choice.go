@@ -53,10 +53,10 @@ func (p *parser) choice(s *State, f *fields) {
 	}
 	arr := p.array(f, "Choices")
 	for i, e := range arr {
-		cloc := fmt.Sprintf("%s/Choices/%d", f.loc, i)
+		cloc := fmt.Sprintf("%s/Choices[%d]", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.typeError(cloc, "Object")
+			p.typeError(cloc, "OBJECT")
 			continue
 		}
 		cf := p.open(o, cloc, topRule, f.ql)
@@ -113,7 +113,7 @@ func (p *parser) condition(f *fields) *Condition {
 		}
 		arr := p.array(f, op)
 		for i, e := range arr {
-			c.Children = append(c.Children, p.nested(e, fmt.Sprintf("%s/%s/%d", f.loc, op, i)))
+			c.Children = append(c.Children, p.nested(e, fmt.Sprintf("%s/%s[%d]", f.loc, op, i)))
 		}
 		return c
 	case "Not":
@@ -140,12 +140,12 @@ func (p *parser) condition(f *fields) *Condition {
 	switch want := comparisons[op]; {
 	case want == "timestamp":
 		if s, isStr := v.(string); !isStr {
-			p.typeError(f.sub(op), "String")
+			p.typeError(f.sub(op), "STRING")
 		} else if _, ok := ParseTimestamp(s); !ok {
 			p.d.add(CodeSchema, f.sub(op), "String does not match RFC3339 timestamp")
 		}
 	case value.Kind(v) != want:
-		p.typeError(f.sub(op), strings.ToUpper(want[:1])+want[1:])
+		p.typeError(f.sub(op), strings.ToUpper(want))
 	}
 	c.Value = v
 	if c.Variable == nil {
@@ -157,7 +157,7 @@ func (p *parser) condition(f *fields) *Condition {
 func (p *parser) nested(v any, loc string) *Condition {
 	o, isObj := v.(*value.Object)
 	if !isObj {
-		p.typeError(loc, "Object")
+		p.typeError(loc, "OBJECT")
 		return nil
 	}
 	return p.condition(p.open(o, loc, nestedRule, JSONPath))

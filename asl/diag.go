@@ -41,10 +41,14 @@ type ValidationError struct {
 	Diagnostics []Diagnostic
 }
 
-// Error words the problems as AWS's InvalidDefinition message does.
+// Error words the problems as AWS's InvalidDefinition message does. There a
+// diagnostic without a location still ends "at null".
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Diagnostics))
 	for i, d := range e.Diagnostics {
+		if d.Location == "" {
+			d.Location = "null"
+		}
 		parts[i] = d.String()
 	}
 	return "Invalid State Machine Definition: '" + strings.Join(parts, ", ") + "'"

@@ -9,7 +9,7 @@ import (
 
 // duplicateKeys scans JSON text that value.Parse already accepted and
 // returns, for each object holding a key more than once, the object's
-// location (keys and array indexes joined by "/", the top level "") and the
+// location (keys joined by "/", array indexes in brackets, the top level "") and the
 // repeated keys in the order their repeats appear. The decoded value keeps
 // one member per key, so duplicate state names are only visible here.
 func duplicateKeys(data []byte) map[string][]string {
@@ -104,7 +104,7 @@ func (s *keyScanner) array(loc string) {
 			continue
 		}
 		start := s.pos
-		s.value(loc + "/" + strconv.Itoa(i))
+		s.value(loc + "[" + strconv.Itoa(i) + "]")
 		if s.pos == start { // malformed: never loop forever
 			s.pos++
 		}

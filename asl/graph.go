@@ -14,18 +14,15 @@ func (p *parser) checkGraphs(data []byte) {
 	for _, ga := range p.graphs {
 		p.targets(ga.g, ga.loc)
 	}
-	noEnd := map[*Graph]bool{}
-	for _, ga := range p.graphs {
-		if !hasTerminal(ga.g) {
-			noEnd[ga.g] = true
-			// AWS names no location for the top level.
-			p.d.add(CodeMissingEnd, ga.loc, "Workflow has no terminal state")
-		}
+	// Only the top level must reach an end (a Map or Parallel inside may
+	// loop until the machine times out); AWS names no location for it, and
+	// without an end it does not look for unreachable states.
+	if len(p.graphs) > 0 && !hasTerminal(p.graphs[0].g) {
+		p.d.add(CodeMissingEnd, "", "Workflow has no terminal state")
+		return
 	}
 	for _, ga := range p.graphs {
-		if !noEnd[ga.g] {
-			p.unreachable(ga.g, ga.loc)
-		}
+		p.unreachable(ga.g, ga.loc)
 	}
 }
 
@@ -74,13 +71,13 @@ func transitions(g *Graph, loc string, fn func(target, at string)) {
 			fn(s.Next, sloc+"/Next")
 		}
 		for i, c := range s.Choices {
-			fn(c.Next, fmt.Sprintf("%s/Choices/%d/Next", sloc, i))
+			fn(c.Next, fmt.Sprintf("%s/Choices[%d]/Next", sloc, i))
 		}
 		if s.Default != "" {
 			fn(s.Default, sloc+"/Default")
 		}
 		for i, c := range s.Catch {
-			fn(c.Next, fmt.Sprintf("%s/Catch/%d/Next", sloc, i))
+			fn(c.Next, fmt.Sprintf("%s/Catch[%d]/Next", sloc, i))
 		}
 	}
 }

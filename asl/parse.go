@@ -16,6 +16,10 @@ const MaxDefinitionSize = 1 << 20
 // MaxStateNameLength is the longest state name AWS accepts, in characters.
 const MaxStateNameLength = 80
 
+// noMaximum marks an integer field AWS accepts any size of (larger values
+// are capped where they are used).
+const noMaximum = 1<<63 - 1
+
 // MaxLabelLength is the longest Map Label AWS accepts, in characters.
 const MaxLabelLength = 40
 
@@ -191,6 +195,12 @@ type fields struct {
 // open checks obj's members against allowed for query language ql and
 // reports the rest.
 func (p *parser) open(obj *value.Object, loc string, allowed fieldSet, ql string) *fields {
+	return p.openQL(obj, loc, allowed, ql, true)
+}
+
+// openQL is open that, when reportQL is false, drops members of the other
+// query language without a word.
+func (p *parser) openQL(obj *value.Object, loc string, allowed fieldSet, ql string, reportQL bool) *fields {
 	f := &fields{obj: obj, loc: loc, ql: ql}
 	lang := forJSONPath
 	if ql == JSONata {
@@ -201,6 +211,7 @@ func (p *parser) open(obj *value.Object, loc string, allowed fieldSet, ql string
 		switch {
 		case !known:
 			p.d.add(CodeSchema, at(loc), fmt.Sprintf("Field '%s' is not supported", k))
+		case allow&lang == 0 && !reportQL:
 		case allow&lang == 0:
 			other := JSONPath
 			if ql == JSONPath {
@@ -245,8 +256,10 @@ func (p *parser) require(f *fields, names ...string) bool {
 	return true
 }
 
+// typeError reports a value of the wrong JSON type; want is AWS's name for
+// the type: STRING, INTEGER, NUMBER, BOOLEAN, OBJECT or ARRAY.
 func (p *parser) typeError(loc, want string) {
-	p.d.add(CodeSchema, loc, "Expected value of type: "+want)
+	p.d.add(CodeSchema, loc, "Expected value of type ["+want+"]")
 }
 
 func (p *parser) str(f *fields, k string) string {
@@ -256,7 +269,7 @@ func (p *parser) str(f *fields, k string) string {
 	}
 	s, isStr := v.(string)
 	if !isStr {
-		p.typeError(f.sub(k), "String")
+		p.typeError(f.sub(k), "STRING")
 	}
 	return s
 }
@@ -268,7 +281,7 @@ func (p *parser) boolean(f *fields, k string) bool {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		p.typeError(f.sub(k), "Boolean")
+		p.typeError(f.sub(k), "BOOLEAN")
 	}
 	return b
 }
@@ -280,7 +293,7 @@ func (p *parser) object(f *fields, k string) *value.Object {
 	}
 	o, isObj := v.(*value.Object)
 	if !isObj {
-		p.typeError(f.sub(k), "Object")
+		p.typeError(f.sub(k), "OBJECT")
 	}
 	return o
 }
@@ -298,12 +311,19 @@ func (p *parser) integer(f *fields, k string, min, max int64) (int64, bool) {
 func (p *parser) intValue(v any, loc string, min, max int64) (int64, bool) {
 	n, isNum := v.(value.Number)
 	if !isNum || !n.IsInteger() {
-		p.typeError(loc, "Integer")
+		p.typeError(loc, "INTEGER")
 		return 0, false
 	}
 	i, fits := n.Int()
-	if !fits || i < min || i > max {
-		p.d.add(CodeSchema, loc, fmt.Sprintf("Value must be between %d and %d", min, max))
+	switch {
+	case (!fits && strings.HasPrefix(string(n), "-")) || (fits && i < min):
+		p.d.add(CodeSchema, loc, fmt.Sprintf("Minimum value is %d", min))
+		return 0, false
+	case !fits || i > max:
+		if max == noMaximum {
+			return max, true
+		}
+		p.d.add(CodeSchema, loc, fmt.Sprintf("Maximum value is %d", max))
 		return 0, false
 	}
 	return i, true
@@ -341,7 +361,7 @@ func (p *parser) path(f *fields, k string, reference, nullable bool) OptPath {
 func (p *parser) pathValue(v any, loc string, reference bool) *jsonpath.Path {
 	s, isStr := v.(string)
 	if !isStr {
-		p.typeError(loc, "String")
+		p.typeError(loc, "STRING")
 		return nil
 	}
 	jp, err := jsonpath.Compile(s)
@@ -357,10 +377,7 @@ func (p *parser) pathValue(v any, loc string, reference bool) *jsonpath.Path {
 }
 
 func (p *parser) machine(obj *value.Object) *StateMachine {
-	sm := &StateMachine{QueryLanguage: JSONPath}
-	if v, ok := obj.Get("QueryLanguage"); ok && v == JSONata {
-		sm.QueryLanguage = JSONata
-	}
+	sm := &StateMachine{QueryLanguage: resolveQL(obj, JSONPath)}
 	p.machineQL = sm.QueryLanguage
 	f := p.open(obj, "", machineFields, sm.QueryLanguage)
 	p.require(f, "States", "StartAt")
@@ -368,7 +385,7 @@ func (p *parser) machine(obj *value.Object) *StateMachine {
 	if f.has("Version") {
 		sm.Version = p.str(f, "Version")
 		if _, isStr := obj.Get("Version"); isStr && sm.Version != "1.0" {
-			p.d.add(CodeSchema, "/Version", "The field 'Version' should have one of these values: [1.0]")
+			p.d.add(CodeSchema, "/Version", "Value should be one of the following: [1.0]")
 		}
 	}
 	p.queryLanguageValue(f)
@@ -377,6 +394,21 @@ func (p *parser) machine(obj *value.Object) *StateMachine {
 	}
 	p.graph(&sm.Graph, f)
 	return sm
+}
+
+// resolveQL is the query language of a state machine or state: JSONPath
+// when its QueryLanguage is exactly "JSONPath", inherited when absent, and
+// JSONata for any other value, as AWS resolves it (a wrong value is also
+// reported, by queryLanguageValue).
+func resolveQL(obj *value.Object, inherited string) string {
+	v, ok := obj.Get("QueryLanguage")
+	switch {
+	case !ok:
+		return inherited
+	case v == JSONPath:
+		return JSONPath
+	}
+	return JSONata
 }
 
 // queryLanguageValue checks a QueryLanguage member's value.
@@ -389,7 +421,11 @@ func (p *parser) queryLanguageValue(f *fields) string {
 	case JSONPath, JSONata:
 		return v.(string)
 	}
-	p.d.add(CodeSchema, f.sub("QueryLanguage"), "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]")
+	if _, isStr := v.(string); !isStr {
+		p.typeError(f.sub("QueryLanguage"), "STRING")
+		return ""
+	}
+	p.d.add(CodeSchema, f.sub("QueryLanguage"), "Value should be one of the following: [JSONPath, JSONata]")
 	return ""
 }
 
@@ -411,7 +447,7 @@ func (p *parser) graph(g *Graph, f *fields) {
 		}
 		so, isObj := raw.(*value.Object)
 		if !isObj {
-			p.typeError(sloc, "Object")
+			p.typeError(sloc, "OBJECT")
 			continue
 		}
 		if st := p.state(name, so, sloc); st != nil {
@@ -436,15 +472,14 @@ func (p *parser) state(name string, obj *value.Object, loc string) *State {
 		p.d.add(CodeSchema, loc+"/Type", "The field 'Type' should have one of these values: "+typeNames)
 		return nil
 	}
-	if v, ok := obj.Get("QueryLanguage"); ok {
-		switch {
-		case v == JSONata:
-			s.QueryLanguage = JSONata
-		case v == JSONPath && p.machineQL == JSONata:
-			p.d.add(CodeSchema, loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
-		}
+	s.QueryLanguage = resolveQL(obj, p.machineQL)
+	downgrade := s.QueryLanguage == JSONPath && p.machineQL == JSONata
+	if downgrade {
+		// This is the whole answer about languages for the state: fields
+		// JSONPath refuses are not reported on top of it.
+		p.d.add(CodeSchema, loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
 	}
-	f := p.open(obj, loc, allowed, s.QueryLanguage)
+	f := p.openQL(obj, loc, allowed, s.QueryLanguage, !downgrade)
 	p.queryLanguageValue(f)
 	s.Comment = p.str(f, "Comment")
 
@@ -456,7 +491,7 @@ func (p *parser) state(name string, obj *value.Object, loc string) *State {
 		s.End = p.boolean(f, "End")
 		switch {
 		case f.has("Next") && f.has("End"):
-			p.d.add(CodeSchema, loc, "Only one of 'Next' or 'End' may be set")
+			p.d.add(CodeSchema, loc+"/Next", "Only one of 'Next' or 'End' may be set")
 		case !f.has("Next") && !s.End && !f.bad["Next"] && !f.bad["End"] && isBoolOrAbsent(f, "End"):
 			p.d.add(CodeSchema, loc, "Either 'Next' or 'End' must be set")
 		}
@@ -510,7 +545,7 @@ func (p *parser) assign(f *fields, ql string) *Template {
 		return nil
 	}
 	if _, isObj := v.(*value.Object); !isObj {
-		p.typeError(f.sub("Assign"), "Object")
+		p.typeError(f.sub("Assign"), "OBJECT")
 		return nil
 	}
 	return p.template(v, "Assign", f.sub("Assign"), ql)
@@ -535,17 +570,17 @@ func (p *parser) parallel(s *State, f *fields) {
 	case f.bad["Branches"]:
 		return
 	case !isArr:
-		p.typeError(f.sub("Branches"), "Array")
+		p.typeError(f.sub("Branches"), "ARRAY")
 		return
 	case len(branches) == 0:
 		p.d.add(CodeSchema, f.sub("Branches"), "Value cannot be empty")
 		return
 	}
 	for i, b := range branches {
-		bloc := f.sub("Branches") + "/" + strconv.Itoa(i)
+		bloc := f.sub("Branches") + "[" + strconv.Itoa(i) + "]"
 		bo, isObj := b.(*value.Object)
 		if !isObj {
-			p.typeError(bloc, "Object")
+			p.typeError(bloc, "OBJECT")
 			continue
 		}
 		s.Branches = append(s.Branches, p.subgraph(bo, bloc, branchFields, s.QueryLanguage))
@@ -582,7 +617,11 @@ func (p *parser) enum(f *fields, k string, values ...string) string {
 			return s
 		}
 	}
-	p.d.add(CodeSchema, f.sub(k), fmt.Sprintf("The field '%s' should have one of these values: [%s]", k, strings.Join(values, ", ")))
+	if _, isStr := v.(string); !isStr {
+		p.typeError(f.sub(k), "STRING")
+		return ""
+	}
+	p.d.add(CodeSchema, f.sub(k), fmt.Sprintf("Value should be one of the following: [%s]", strings.Join(values, ", ")))
 	return ""
 }
 
@@ -590,7 +629,7 @@ func (p *parser) enum(f *fields, k string, values ...string) string {
 // (JSONata) an expression.
 func (p *parser) numberExpr(f *fields, lit, path string, min, max int64) *Expr {
 	if f.has(lit) && f.has(path) {
-		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		p.d.add(CodeSchema, f.sub(lit), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
 		return nil
 	}
 	if v, ok := f.get(lit); ok {
@@ -617,7 +656,7 @@ func (p *parser) numberExpr(f *fields, lit, path string, min, max int64) *Expr {
 // intrinsic functions).
 func (p *parser) stringExpr(f *fields, lit, path string) *Expr {
 	if f.has(lit) && f.has(path) {
-		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		p.d.add(CodeSchema, f.sub(lit), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
 		return nil
 	}
 	if f.has(lit) {
@@ -630,7 +669,7 @@ func (p *parser) stringExpr(f *fields, lit, path string) *Expr {
 	if v, ok := f.get(path); ok {
 		s, isStr := v.(string)
 		if !isStr {
-			p.typeError(f.sub(path), "String")
+			p.typeError(f.sub(path), "STRING")
 			return nil
 		}
 		if intrinsic.IsCall(s) {
@@ -718,7 +757,7 @@ func (p *parser) wait(s *State, f *fields) {
 		case f.ql == JSONata && isJSONata(ts):
 			s.Timestamp = &Expr{Field: "Timestamp", JSONata: ts}
 		case !isStr:
-			p.typeError(f.sub("Timestamp"), "String")
+			p.typeError(f.sub("Timestamp"), "STRING")
 		default:
 			if _, ok := ParseTimestamp(ts); !ok {
 				p.d.add(CodeSchema, f.sub("Timestamp"), "String does not match RFC3339 timestamp")
@@ -741,7 +780,7 @@ func (p *parser) array(f *fields, k string) []any {
 	}
 	arr, isArr := v.([]any)
 	if !isArr {
-		p.typeError(f.sub(k), "Array")
+		p.typeError(f.sub(k), "ARRAY")
 		return nil
 	}
 	if len(arr) == 0 {
@@ -754,10 +793,10 @@ func (p *parser) retriers(f *fields) []*Retrier {
 	arr := p.array(f, "Retry")
 	var out []*Retrier
 	for i, e := range arr {
-		rloc := fmt.Sprintf("%s/Retry/%d", f.loc, i)
+		rloc := fmt.Sprintf("%s/Retry[%d]", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.typeError(rloc, "Object")
+			p.typeError(rloc, "OBJECT")
 			continue
 		}
 		rf := p.open(o, rloc, retrierFields, f.ql)
@@ -777,7 +816,7 @@ func (p *parser) retriers(f *fields) []*Retrier {
 			n, isNum := bv.(value.Number)
 			switch {
 			case !isNum:
-				p.typeError(rf.sub("BackoffRate"), "Number")
+				p.typeError(rf.sub("BackoffRate"), "NUMBER")
 			case n.Float() < 1.0:
 				p.d.add(CodeSchema, rf.sub("BackoffRate"), "Value must be greater than or equal to 1.0")
 			default:
@@ -797,10 +836,10 @@ func (p *parser) catchers(f *fields, ql string) []*Catcher {
 	arr := p.array(f, "Catch")
 	var out []*Catcher
 	for i, e := range arr {
-		cloc := fmt.Sprintf("%s/Catch/%d", f.loc, i)
+		cloc := fmt.Sprintf("%s/Catch[%d]", f.loc, i)
 		o, isObj := e.(*value.Object)
 		if !isObj {
-			p.typeError(cloc, "Object")
+			p.typeError(cloc, "OBJECT")
 			continue
 		}
 		cf := p.open(o, cloc, catcherFields, ql)
@@ -825,7 +864,7 @@ func (p *parser) errorEquals(f *fields, last bool) []string {
 	for i, e := range arr {
 		s, isStr := e.(string)
 		if !isStr {
-			p.typeError(fmt.Sprintf("%s/%d", f.sub("ErrorEquals"), i), "String")
+			p.typeError(fmt.Sprintf("%s[%d]", f.sub("ErrorEquals"), i), "STRING")
 			continue
 		}
 		out = append(out, s)
@@ -845,7 +884,7 @@ func (p *parser) mapState(s *State, f *fields) {
 		s.Items = p.template(v, "Items", f.sub("Items"), f.ql)
 	}
 	if f.has("ItemSelector") && f.has("Parameters") {
-		p.d.add(CodeSchema, at(f.loc), "Only one of 'ItemSelector' or 'Parameters' may be set")
+		p.d.add(CodeSchema, f.sub("ItemSelector"), "Only one of 'ItemSelector' or 'Parameters' may be set")
 	}
 	for _, k := range []string{"ItemSelector", "Parameters"} {
 		if v, ok := f.get(k); ok && s.ItemSelector == nil {
@@ -854,7 +893,7 @@ func (p *parser) mapState(s *State, f *fields) {
 	}
 	switch {
 	case f.has("ItemProcessor") && f.has("Iterator"):
-		p.d.add(CodeSchema, at(f.loc), "Only one of 'ItemProcessor' or 'Iterator' may be set")
+		p.d.add(CodeSchema, f.sub("ItemProcessor"), "Only one of 'ItemProcessor' or 'Iterator' may be set")
 	case !f.has("ItemProcessor") && !f.has("Iterator"):
 		if !f.bad["ItemProcessor"] && !f.bad["Iterator"] {
 			p.d.add(CodeSchema, at(f.loc), "These fields are required: [ItemProcessor]")
@@ -865,7 +904,7 @@ func (p *parser) mapState(s *State, f *fields) {
 			s.ItemProcessor = p.subgraph(o, f.sub(k), processorFields, s.QueryLanguage)
 		}
 	}
-	s.MaxConcurrency = p.numberExpr(f, "MaxConcurrency", "MaxConcurrencyPath", 0, 2147483647)
+	s.MaxConcurrency = p.numberExpr(f, "MaxConcurrency", "MaxConcurrencyPath", 0, noMaximum)
 	s.ToleratedFailurePercentage = p.percentExpr(f)
 	s.ToleratedFailureCount = p.numberExpr(f, "ToleratedFailureCount", "ToleratedFailureCountPath", 0, 2147483647)
 	if f.has("Label") {
@@ -877,7 +916,7 @@ func (p *parser) mapState(s *State, f *fields) {
 	if o := p.object(f, "ItemReader"); o != nil {
 		rf := p.open(o, f.sub("ItemReader"), readerFields, f.ql)
 		if p.require(rf, "Resource") {
-			p.str(rf, "Resource")
+			p.s3Resource(rf, "getObject", "listObjectsV2")
 		}
 		p.payload(rf)
 		if rc := p.object(rf, "ReaderConfig"); rc != nil {
@@ -899,17 +938,51 @@ func (p *parser) mapState(s *State, f *fields) {
 	}
 	if o := p.object(f, "ResultWriter"); o != nil {
 		wf := p.open(o, f.sub("ResultWriter"), writerFields, f.ql)
-		if wf.has("Resource") {
-			p.str(wf, "Resource")
+		payload := "Parameters"
+		if f.ql == JSONata {
+			payload = "Arguments"
+		}
+		switch {
+		case o.Has("Resource"):
+			// A writer writes somewhere: the Resource needs its bucket.
+			p.s3Resource(wf, "putObject")
+			p.require(wf, payload)
+		case !o.Has("WriterConfig"):
+			p.require(wf, "Resource", payload)
 		}
 		p.payload(wf)
 		if wc := p.object(wf, "WriterConfig"); wc != nil {
 			cf := p.open(wc, wf.sub("WriterConfig"), writerConfig, f.ql)
-			p.enum(cf, "OutputType", "JSON", "JSONL")
-			p.enum(cf, "Transformation", "NONE", "COMPACT", "FLATTEN")
+			if p.require(cf, "OutputType", "Transformation") {
+				p.enum(cf, "OutputType", "JSON", "JSONL")
+				p.enum(cf, "Transformation", "NONE", "COMPACT", "FLATTEN")
+			}
 		}
 		s.ResultWriter = o
 	}
+}
+
+// s3Resource checks the Resource of an ItemReader or ResultWriter: one of
+// the given S3 actions of the optimised integration, in any partition.
+func (p *parser) s3Resource(f *fields, actions ...string) {
+	v, _ := f.get("Resource")
+	r, isStr := v.(string)
+	if !isStr {
+		p.typeError(f.sub("Resource"), "STRING")
+		return
+	}
+	if f.ql == JSONata && isJSONata(r) {
+		return
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
+		for _, a := range actions {
+			if parts[5] == "s3:"+a {
+				return
+			}
+		}
+	}
+	p.d.add(CodeSchema, f.sub("Resource"), fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", r))
 }
 
 // payload compiles an ItemReader's or ResultWriter's Parameters or
@@ -925,7 +998,7 @@ func (p *parser) payload(f *fields) {
 func (p *parser) percentExpr(f *fields) *Expr {
 	const lit, path = "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"
 	if f.has(lit) && f.has(path) {
-		p.d.add(CodeSchema, at(f.loc), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
+		p.d.add(CodeSchema, f.sub(lit), fmt.Sprintf("Only one of '%s' or '%s' may be set", lit, path))
 		return nil
 	}
 	if v, ok := f.get(lit); ok {
@@ -935,9 +1008,9 @@ func (p *parser) percentExpr(f *fields) *Expr {
 		n, isNum := v.(value.Number)
 		switch {
 		case !isNum:
-			p.typeError(f.sub(lit), "Number")
+			p.typeError(f.sub(lit), "NUMBER")
 		case n.Float() < 0 || n.Float() > 100:
-			p.d.add(CodeSchema, f.sub(lit), "Value must be between 0 and 100")
+			p.d.add(CodeSchema, f.sub(lit), map[bool]string{true: "Minimum value is 0", false: "Maximum value is 100"}[n.Float() < 0])
 		default:
 			return &Expr{Field: lit, Literal: n}
 		}
