@@ -869,7 +869,7 @@ func parseISO8601(s string) (float64, bool) {
 	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || (hour == 24 && (minute > 0 || second > 0 || ms > 0)) {
 		return math.NaN(), true
 	}
-	if legacy := !hasTime && len(fields) > 0 && m[7] != ""; legacy && year < 100 {
+	if legacy := !hasTime && (m[7] != "" || m[8] == "Z"); legacy && year < 100 {
 		// V8's fallback parser reads the fraction form, with two-digit years.
 		if year < 50 {
 			year += 2000

@@ -229,7 +229,11 @@ func TestLibDifferential(t *testing.T) {
 		fmt.Sscan(s, &seed)
 	}
 	r := rand.New(rand.NewSource(seed))
-	calls := diffCalls(r, 3000)
+	n := 3000
+	if s := os.Getenv("DIFF_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	calls := diffCalls(r, n)
 	js := diffRunJS(t, dir, calls)
 	if len(js) != len(calls) {
 		t.Fatalf("jsonata-js answered %d of %d calls", len(js), len(calls))

@@ -3,6 +3,7 @@ package jsonata
 import (
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -133,6 +134,41 @@ func jsToFixed(x float64, digits int) string {
 		return string(kept)
 	}
 	return string(kept[:n]) + "." + string(kept[n:])
+}
+
+// jsToPrecision is Number.prototype.toPrecision's digits for finite x,
+// as an exponent-form number text: the exact value rounded half away
+// from zero to p significant digits (Go's formatting rounds exact ties
+// to even instead).
+func jsToPrecision(x float64, p int) string {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return jsNumberString(x)
+	}
+	sign := ""
+	if x < 0 {
+		sign, x = "-", -x
+	}
+	exact := new(big.Float).SetFloat64(x).Text('e', 1100) // d.ddd…e±xx, exact
+	e := strings.IndexByte(exact, 'e')
+	mant := strings.Replace(exact[:e], ".", "", 1)
+	exp, _ := strconv.Atoi(exact[e+1:])
+	kept := []byte(mant[:p])
+	if mant[p] >= '5' {
+		i := len(kept) - 1
+		for ; i >= 0; i-- {
+			if kept[i] == '9' {
+				kept[i] = '0'
+				continue
+			}
+			kept[i]++
+			break
+		}
+		if i < 0 {
+			kept = append([]byte{'1'}, kept[:len(kept)-1]...)
+			exp++
+		}
+	}
+	return sign + string(kept[:1]) + "." + string(kept[1:]) + "e" + strconv.Itoa(exp)
 }
 
 // numberPicture is one analysed sub-picture of a format-number picture.

@@ -120,3 +120,18 @@ func FuzzLibFormatNumber(f *testing.F) {
 		_, _ = parseInteger(picture, picture)
 	})
 }
+
+func TestLibJSToPrecision(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		x    float64
+		p    int
+		want float64
+	}{
+		{-3311095476167.125, 15, -3311095476167.13}, {0.5, 1, 0.5}, {9.995, 3, 9.99}, {99.95, 3, 100}, {22.0 / 7, 15, 3.14285714285714}, {2.5, 1, 3},
+	} {
+		if got := jsParseNumber(jsToPrecision(c.x, c.p)); got != c.want {
+			t.Errorf("jsToPrecision(%v, %d) = %v, want %v", c.x, c.p, got, c.want)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func stringify(v any, pretty bool) (any, error) {
 // writes them, other numbers rounded to 15 significant digits first.
 func jsonNumber(f float64) string {
 	if f != math.Trunc(f) {
-		f = jsParseNumber(strconv.FormatFloat(f, 'g', 15, 64))
+		f = jsParseNumber(jsToPrecision(f, 15))
 	}
 	return value.FormatFloat(f)
 }
