@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cairn-sfn/cairn/store"
 )
 
 // targetPrefix starts every X-Amz-Target the service accepts.
@@ -159,7 +161,11 @@ func (s *Server) serve(r *http.Request) (out any, err error) {
 
 func (s *Server) writeError(w http.ResponseWriter, err error) {
 	var apiErr *Error
-	if !errors.As(err, &apiErr) {
+	switch {
+	case errors.As(err, &apiErr):
+	case errors.Is(err, store.ErrBadCursor):
+		apiErr = Errorf(InvalidToken, "Invalid Token: %v", err)
+	default:
 		apiErr = Errorf(InternalFailure, "internal error: %v", err)
 	}
 	b, _ := json.Marshal(apiErr.body())

@@ -140,9 +140,15 @@ func TestDatesAreEpochSeconds(t *testing.T) {
 // FuzzDecode sends random bodies to random actions: the server never
 // panics, and answers either success or a 4xx AWS-shaped error.
 func FuzzDecode(f *testing.F) {
-	h := newHandler(&testing.T{}, api.Deps{}.WithEngine(&fakeEngine{}))
-	srv, _ := api.New(api.Config{}, api.Deps{Store: memory.New()})
+	srv, err := api.New(api.Config{}, api.Deps{Store: memory.New(), Validator: fakeValidator}.WithEngine(&fakeEngine{}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := srv.Handler()
 	actions := srv.Actions()
+	if len(actions) != 37 {
+		f.Fatalf("%d actions routed, want AWS's 37", len(actions))
+	}
 	f.Add(uint8(0), []byte(`{}`))
 	f.Add(uint8(1), []byte(`{"name":"x","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"arn:aws:iam::1:role/r"}`))
 	f.Add(uint8(2), []byte(`{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:x:1"}`))

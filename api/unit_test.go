@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-sfn/cairn/store"
 )
 
 func TestValidName(t *testing.T) {
@@ -149,5 +151,19 @@ func TestTokens(t *testing.T) {
 	}
 	if encodeToken("a", "") != "" {
 		t.Error("no cursor must give no token")
+	}
+}
+
+func TestChooseRoute(t *testing.T) {
+	t.Parallel()
+	routes := []store.Route{{VersionARN: "v2", Weight: 70}, {VersionARN: "v1", Weight: 30}}
+	tests := []struct {
+		pick float64
+		want string
+	}{{0, "v2"}, {0.6999, "v2"}, {0.7, "v1"}, {0.9999, "v1"}, {1, "v1"}}
+	for _, tt := range tests {
+		if got := chooseRoute(routes, tt.pick); got != tt.want {
+			t.Errorf("chooseRoute(%v) = %s, want %s", tt.pick, got, tt.want)
+		}
 	}
 }
