@@ -467,11 +467,14 @@ func containsFunc(c *callCtx, args []any) (any, error) {
 	if !ok {
 		return undefined, nil
 	}
-	ms, err := c.ev.matches(args[1], s, 1, c)
+	if r, ok := args[1].(*regexFn); ok {
+		return r.matchAt(s, 0) != nil, nil
+	}
+	r, err := c.ev.apply(args[1], []any{s}, c.input, c.env)
 	if err != nil {
 		return nil, err
 	}
-	return len(ms) > 0, nil
+	return !isUndef(r), nil
 }
 
 func splitFunc(c *callCtx, args []any) (any, error) {

@@ -51,7 +51,16 @@ func (r *regexFn) matchAt(s string, from int) *regexMatch {
 	if loc == nil {
 		return nil
 	}
-	m := &regexMatch{byteStart: from + loc[0], byteEnd: from + loc[1]}
+	for k := range loc {
+		if loc[k] >= 0 {
+			loc[k] += from
+		}
+	}
+	return newMatch(s, loc)
+}
+
+func newMatch(s string, loc []int) *regexMatch {
+	m := &regexMatch{byteStart: loc[0], byteEnd: loc[1]}
 	m.match = s[m.byteStart:m.byteEnd]
 	m.start = utf16Len(s[:m.byteStart])
 	m.end = m.start + utf16Len(m.match)
@@ -59,29 +68,46 @@ func (r *regexFn) matchAt(s string, from int) *regexMatch {
 		if loc[2*g] < 0 {
 			m.groups = append(m.groups, undefined)
 		} else {
-			m.groups = append(m.groups, s[from+loc[2*g]:from+loc[2*g+1]])
+			m.groups = append(m.groups, s[loc[2*g]:loc[2*g+1]])
 		}
 	}
 	return m
 }
 
-// all returns up to limit matches (limit < 0: all). A match of the empty
-// string is an error, as in jsonata-js.
+// all returns up to limit matches (limit < 0: all), stepping as jsonata-js
+// does with a global JavaScript regex: the search resumes where the last
+// match ended, so a later match of the empty string (which would repeat
+// forever) is error D1004, even one just past the limit.
 func (r *regexFn) all(s string, limit int) ([]*regexMatch, error) {
+	locs := r.re.FindAllStringSubmatchIndex(s, -1)
+	if len(locs) == 0 {
+		return nil, nil
+	}
+	zeroLength := &Error{Code: "D1004", Position: -1, Value: r.re.String(), Message: "regular expression matches zero length string"}
 	var out []*regexMatch
-	pos := 0
-	for limit < 0 || len(out) < limit {
-		m := r.matchAt(s, pos)
-		if m == nil {
+	m := newMatch(s, locs[0])
+	next := 1
+	for m != nil && (limit < 0 || len(out) < limit) {
+		out = append(out, m)
+		end := m.byteEnd
+		if end >= len(s) {
 			break
 		}
 		if m.match == "" {
-			return nil, &Error{Code: "D1004", Position: -1, Value: r.re.String(), Message: "regular expression matches zero length string"}
+			return nil, zeroLength
 		}
-		out = append(out, m)
-		pos = m.byteEnd
-		if pos >= len(s) {
-			break
+		// Go's search skips an empty match right after the previous one;
+		// JavaScript's finds it.
+		if loc := r.re.FindStringIndex(s[end:]); loc != nil && loc[0] == 0 && loc[1] == 0 {
+			return nil, zeroLength
+		}
+		m = nil
+		if next < len(locs) {
+			m = newMatch(s, locs[next])
+			next++
+			if m.match == "" {
+				return nil, zeroLength
+			}
 		}
 	}
 	return out, nil
