@@ -15,6 +15,7 @@ const (
 	CodeDuplicateState    = "DUPLICATE_STATE_NAME"
 	CodeInvalidStateName  = "INVALID_STATE_NAME"
 	CodeInvalidLabel      = "INVALID_LABEL_NAME"
+	CodeDuplicateLabel    = "DUPLICATE_LABEL_NAME"
 	CodeInvalidResource   = "INVALID_RESOURCE"
 	CodeTooDeeplyNested   = "TOO_DEEPLY_NESTED"
 	CodeJSONataValidation = "JSONATA_VALIDATION_FAILED"

@@ -36,6 +36,7 @@ func (p *parser) duplicates(data []byte) {
 		locs[ga.g] = ga.loc
 	}
 	seen := map[string]bool{}
+	labels := map[string]bool{}
 	var walk func(g *Graph)
 	walk = func(g *Graph) {
 		loc := locs[g]
@@ -48,6 +49,13 @@ func (p *parser) duplicates(data []byte) {
 			}
 			seen[name] = true
 			s := g.States[name]
+			if s.Label != "" {
+				// A Label names the Map Runs of its Map, so it too is unique.
+				if labels[s.Label] {
+					p.d.add(CodeDuplicateLabel, loc+"/States/"+name+"/Label", "Duplicate Label name: "+s.Label)
+				}
+				labels[s.Label] = true
+			}
 			for _, b := range s.Branches {
 				walk(b)
 			}

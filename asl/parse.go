@@ -909,8 +909,8 @@ func (p *parser) mapState(s *State, f *fields) {
 	s.ToleratedFailureCount = p.numberExpr(f, "ToleratedFailureCount", "ToleratedFailureCountPath", 0, 2147483647)
 	if f.has("Label") {
 		s.Label = p.str(f, "Label")
-		if n := len([]rune(s.Label)); n > MaxLabelLength {
-			p.d.add(CodeInvalidLabel, f.sub("Label"), fmt.Sprintf("Label must be at most %d characters long", MaxLabelLength))
+		if _, isStr := f.obj.Get("Label"); isStr {
+			p.label(s.Label, f.sub("Label"))
 		}
 	}
 	if o := p.object(f, "ItemReader"); o != nil {
@@ -983,6 +983,26 @@ func (p *parser) s3Resource(f *fields, actions ...string) {
 		}
 	}
 	p.d.add(CodeSchema, f.sub("Resource"), fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", r))
+}
+
+// label checks a Map's Label, which names its Map Runs: 1 to 40
+// characters, none of them white space, brackets, wildcards, punctuation
+// AWS reserves or control characters.
+func (p *parser) label(l, loc string) {
+	switch {
+	case l == "":
+		p.d.add(CodeInvalidLabel, loc, "Label cannot be empty")
+		return
+	case len([]rune(l)) > MaxLabelLength:
+		p.d.add(CodeInvalidLabel, loc, fmt.Sprintf("Label cannot exceed %d characters", MaxLabelLength))
+		return
+	}
+	for _, r := range l {
+		if strings.ContainsRune(" ?*<>{}[]:;,\\|^~$#%&`\"", r) || r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			p.d.add(CodeInvalidLabel, loc, fmt.Sprintf("Label contains invalid character: '%c'", r))
+			return
+		}
+	}
 }
 
 // payload compiles an ItemReader's or ResultWriter's Parameters or

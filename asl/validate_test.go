@@ -192,7 +192,13 @@ func TestValidationDiagnostics(t *testing.T) {
 		{"Map tolerated percentage", machine(`"A": {"Type": "Map", "ToleratedFailurePercentage": 101, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
 			[]string{"SCHEMA_VALIDATION_FAILED: Maximum value is 100 at /States/A/ToleratedFailurePercentage"}},
 		{"Map label too long", machine(`"A": {"Type": "Map", "Label": "` + strings.Repeat("l", 41) + `", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
-			[]string{"INVALID_LABEL_NAME: Label must be at most 40 characters long at /States/A/Label"}},
+			[]string{"INVALID_LABEL_NAME: Label cannot exceed 40 characters at /States/A/Label"}},
+		{"Map label empty", machine(`"A": {"Type": "Map", "Label": "", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
+			[]string{"INVALID_LABEL_NAME: Label cannot be empty at /States/A/Label"}},
+		{"Map label with a wildcard", machine(`"A": {"Type": "Map", "Label": "label_*", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
+			[]string{"INVALID_LABEL_NAME: Label contains invalid character: '*' at /States/A/Label"}},
+		{"Map label with a control character", machine(`"A": {"Type": "Map", "Label": "label_\u0085", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
+			[]string{"INVALID_LABEL_NAME: Label contains invalid character: '\u0085' at /States/A/Label"}},
 		{"ItemReader without Resource", machine(`"A": {"Type": "Map", "ItemReader": {"ReaderConfig": {"InputType": "XML"}}, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
 			[]string{
 				"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/A/ItemReader",
@@ -231,6 +237,8 @@ func TestValidationDiagnostics(t *testing.T) {
 			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: Final State at /States/Final State"}},
 		{"duplicate across branches", machine(`"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}], "End": true}`),
 			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: B at /States/A/Branches[1]/States/B"}},
+		{"duplicate Map label", machine(`"A": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "Next": "C"}, "C": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "D", "States": {"D": {"Type": "Succeed"}}}, "End": true}`),
+			[]string{"DUPLICATE_LABEL_NAME: Duplicate Label name: L at /States/C/Label"}},
 		{"duplicate key in States", `{"StartAt": "Dup", "States": {"Dup": {"Type": "Pass", "Next": "S"}, "Dup": {"Type": "Pass", "Next": "S"}, "S": {"Type": "Succeed"}}}`,
 			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: Dup at /States/Dup"}},
 		// Query languages, as AWS resolves them.
