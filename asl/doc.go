@@ -14,11 +14,11 @@
 //     Catch (SCHEMA_VALIDATION_FAILED, INVALID_RESOURCE, INVALID_STATE_NAME,
 //     INVALID_LABEL_NAME), every problem in document order.
 //  3. Only for a definition whose schema holds: state names unique across
-//     the whole machine (DUPLICATE_STATE_NAME, and DUPLICATE_LABEL_NAME for
-//     Map labels), transitions naming existing
-//     states, a terminal state at the top level (MISSING_END_STATE, which
-//     AWS reports without a location and which hides the next check) and no
-//     state that nothing leads to (MISSING_TRANSITION_TARGET).
+//     the whole machine (DUPLICATE_STATE_NAME; DUPLICATE_LABEL_NAME for Map
+//     labels), transitions naming existing states, a terminal state at the
+//     top level (MISSING_END_STATE, which AWS reports without a location and
+//     which hides the next check) and no state that nothing leads to
+//     (MISSING_TRANSITION_TARGET).
 //
 // A *ValidationError lists the diagnostics with AWS's codes, wording and
 // locations (/States/A/Choices[0]/Next); its Error method words them as
