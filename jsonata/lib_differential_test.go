@@ -152,7 +152,32 @@ func diffCalls(r *rand.Rand, n int) []diffCall {
 	lits := []string{"-", "/", " ", ":", "T", "[[", "]]", " of ", ", "}
 	tzs := []any{undefined, "+0100", "-0500", "+0530", "0000", "-0130", "+1245"}
 	for range n {
-		switch r.Intn(19) {
+		switch r.Intn(24) {
+		case 19:
+			// format-number pictures with prefixes, suffixes, sub-pictures
+			pic := diffPick(r, []string{"", "$", "PRE ", "(", "%"}) + diffRandPicture(r, []string{"#", "0", ",", ".", "e", "0", "#"}, 8) + diffPick(r, []string{"", " USD", ")", "%", "‰", "e"})
+			if r.Intn(3) == 0 {
+				pic += ";" + diffPick(r, []string{"(", "-", ""}) + diffRandPicture(r, []string{"#", "0", ",", "."}, 6) + diffPick(r, []string{"", ")"})
+			}
+			calls = append(calls, diffCall{"formatNumber", []any{diffRandNumber(r), pic}})
+		case 20:
+			// $string of structures holding awkward numbers and strings
+			items := []any{}
+			for range r.Intn(4) {
+				items = append(items, diffPick(r, []any{diffRandNumber(r), "é\u0000\"", nil, true, []any{}, value.MustParse(`{"k":[0.1,{"z":-2.5e-7}]}`)}))
+			}
+			calls = append(calls, diffCall{"string", []any{items, r.Intn(2) == 0}})
+		case 21:
+			calls = append(calls, diffCall{"number", []any{diffRandPicture(r, []string{"0", "1", "9", ".", "e", "E", "-", "+", "x", "b", "o", "F", " "}, 6)}})
+		case 22:
+			calls = append(calls, diffCall{"formatInteger", []any{float64(r.Intn(3000000)), diffPick(r, []string{"w", "W", "Ww", "w;o", "Ww;o", "i", "I", "a", "A", "0;o", "#,##0;o", "٠", "000", "#,#0"})}})
+		case 23:
+			// parse what was formatted
+			p := diffPick(r, []string{"w", "W", "Ww", "w;o", "i", "I", "a", "A", "0;o", "#,##0", "##,##,##0", "#:###,##0", "١"})
+			txt, err := formatInteger(float64(r.Intn(3000000)), p)
+			if err == nil {
+				calls = append(calls, diffCall{"parseInteger", []any{txt, p}})
+			}
 		case 12:
 			// ISO timestamps, valid and not
 			parts := []string{diffPick(r, []string{"2018", "1970", "0050", "9999", "201"}), diffPick(r, []string{"", "-02", "-13", "-00", "-12"}), diffPick(r, []string{"", "-30", "-31", "-00", "-01", "-29"}),

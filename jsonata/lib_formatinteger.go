@@ -403,15 +403,21 @@ func numberWordList() []numberWord {
 	return list
 }
 
+// numberWordValues is numberWordList as a map; never modified.
+var numberWordValues = func() map[string]float64 {
+	m := map[string]float64{}
+	for _, w := range numberWordList() {
+		m[w.word] = w.value
+	}
+	return m
+}()
+
 var wordSplitter = regexp.MustCompile(`,\s|\sand\s|[\s\\-]`)
 
 // wordsToNumber reads English number words (lower case) back; NaN when a
 // word is unknown.
 func wordsToNumber(text string) float64 {
-	values := map[string]float64{}
-	for _, w := range numberWordList() {
-		values[w.word] = w.value
-	}
+	values := numberWordValues
 	segs := []float64{0}
 	for _, part := range wordSplitter.Split(text, -1) {
 		v, ok := values[part]
