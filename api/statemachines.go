@@ -47,7 +47,8 @@ func checkRoleARN(s string) error {
 }
 
 // checkDefinition runs the validator and turns its errors into
-// InvalidDefinition, joined as AWS joins them.
+// InvalidDefinition, worded and joined as AWS does:
+// "Invalid State Machine Definition: 'CODE: message at /path, CODE: …'".
 func (s *Server) checkDefinition(def, typ string) error {
 	if s.deps.Validator == nil {
 		return nil
@@ -57,11 +58,12 @@ func (s *Server) checkDefinition(def, typ string) error {
 		if d.Severity != "" && d.Severity != "ERROR" {
 			continue
 		}
-		p := d.Code + ": " + d.Message
-		if d.Location != "" {
-			p += " at " + d.Location
+		// AWS words a diagnostic without a location "at null".
+		loc := d.Location
+		if loc == "" {
+			loc = "null"
 		}
-		parts = append(parts, p)
+		parts = append(parts, d.Code+": "+d.Message+" at "+loc)
 	}
 	if len(parts) == 0 {
 		return nil

@@ -138,6 +138,10 @@ func TestCreateStateMachineErrors(t *testing.T) {
 		}, func(t *testing.T, err error) {
 			wantAPIError[*types.InvalidDefinition](t, err, "'SCHEMA_VALIDATION_FAILED: The field 'StartAt' is required at /StartAt, MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /States/A/Next'")
 		}},
+		{"no location reads null", func(in *sfn.CreateStateMachineInput) { in.Definition = aws.String(`{"StartAt":`) },
+			func(t *testing.T, err error) {
+				wantAPIError[*types.InvalidDefinition](t, err, "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: unexpected end of JSON input at null'")
+			}},
 		{"warnings do not block", func(in *sfn.CreateStateMachineInput) {
 			in.Definition = aws.String(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Comment":"warn"}}}`)
 		}, func(t *testing.T, err error) {

@@ -28,6 +28,7 @@
 //  6. Opaque JSON blobs (logging, tracing and encryption configuration) are
 //     stored and returned byte for byte; the store never interprets them.
 //
-// Executions and their histories are kept behind a separate interface, owned
-// by the engine, which is not part of Resources.
+// Executions and their histories are kept behind a separate interface,
+// Executions (executions.go), shaped for the engine; Store is a backend that
+// serves both.
 package store
