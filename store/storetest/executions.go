@@ -210,6 +210,30 @@ func RunExecutions(t *testing.T, newStore func(t *testing.T) store.Executions) {
 		checkChain(t, s, e.ARN, 1, 1)
 	})
 
+	t.Run("JournalEntries", func(t *testing.T) {
+		s, ctx := setup(t)
+		e := Exec("m", "j", t0)
+		// A step without input adds no journal entry; an empty one does.
+		first := StepOf(e.ARN, 1, 1, 1)
+		first.Input = nil
+		if err := s.CreateExecution(ctx, e, first); err != nil {
+			t.Fatal(err)
+		}
+		empty := StepOf(e.ARN, 2, 2, 0)
+		empty.Input = []byte{}
+		errs, err := s.CommitSteps(ctx, []store.Step{empty, StepOf(e.ARN, 3, 2, 1)})
+		if err != nil || errs[0] != nil || errs[1] != nil {
+			t.Fatal(errs, err)
+		}
+		j, err := s.Journal(ctx, e.ARN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(j) != 2 || j[0] == nil || len(j[0]) != 0 || string(j[1]) != InputOf(e.ARN, 3) {
+			t.Fatalf("journal = %q", j)
+		}
+	})
+
 	t.Run("List", func(t *testing.T) {
 		s, ctx := setup(t)
 		m := prefix + "stateMachine:m"
