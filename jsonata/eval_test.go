@@ -317,6 +317,9 @@ func TestLimits(t *testing.T) {
 		{`($f := function($n) { $n + $f($n + 1) }; $f(0))`, nil}, // the default limit
 		{`($f := function() { $f() }; $f())`, &Options{Timeout: 50 * time.Millisecond}},
 		{`[1..1000000].($x := $)`, &Options{Timeout: time.Millisecond}},
+		// Go-level recursion through HOFs and chains counts too.
+		{`($f := function($n){$n = 0 ? 0 : $map([1], function($x){$f($n-1)})}; $f(100000))`, nil},
+		{`($f := $reduce($append([$uppercase], [1..100000]), function($acc, $x){$acc ~> $trim}); $f("a"))`, nil},
 	}
 	for _, tc := range tests {
 		_, err := evalString(t, tc.expr, nil, tc.opts)

@@ -187,6 +187,16 @@ func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, er
 }
 
 func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (any, error) {
+	if _, isLambda := proc.(*lambda); !isLambda {
+		// Native functions that call back into the evaluator (HOFs),
+		// partial applications and chains nest Go calls without nesting
+		// evaluations, so they count towards the depth limit too.
+		ev.depth++
+		defer func() { ev.depth-- }()
+		if ev.depth > ev.maxDepth {
+			return nil, &Error{Code: "U1001", Position: -1, Message: "stack overflow error: check for non-terminating recursive function; consider rewriting as tail-recursive"}
+		}
+	}
 	switch f := proc.(type) {
 	case *lambda:
 		if f.sig != nil {
