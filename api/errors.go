@@ -56,9 +56,10 @@ const (
 	IncompleteSignatureException ErrorType = "IncompleteSignature"
 )
 
-// errorStatus is AWS's HTTP status per error. Step Functions answers 400
-// for every modelled error; only the protocol errors differ.
+// errorStatus is AWS's HTTP status per error; an error not listed is 400,
+// as Step Functions answers for nearly every modelled error.
 var errorStatus = map[ErrorType]int{
+	ConflictException:     http.StatusConflict,
 	RequestEntityTooLarge: http.StatusRequestEntityTooLarge,
 	InternalFailure:       http.StatusInternalServerError,
 	// 501, not 503: SDKs retry 5xx "unavailable" answers, and a missing

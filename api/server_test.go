@@ -118,6 +118,19 @@ func TestRawProtocol(t *testing.T) {
 	}
 }
 
+func TestConflictIs409(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, api.Deps{})
+	r := post(t, h, "AWSStepFunctions.CreateStateMachine", `{"name":"c","definition":"{\"StartAt\":\"A\",\"States\":{}}","roleArn":"`+role+`"}`)
+	if r.status != 200 {
+		t.Fatal(r.body)
+	}
+	r = post(t, h, "AWSStepFunctions.PublishStateMachineVersion", `{"stateMachineArn":"`+smPre+`c","revisionId":"stale"}`)
+	if r.status != 409 || r.body["__type"] != "ConflictException" {
+		t.Fatalf("status %d body %v, want 409 ConflictException", r.status, r.body)
+	}
+}
+
 func TestDatesAreEpochSeconds(t *testing.T) {
 	t.Parallel()
 	c := &fakeClock{}

@@ -30,6 +30,12 @@ func unqualified(s string) (ARN, error) {
 	if err != nil {
 		return a, err
 	}
+	if strings.Contains(a.Name, "/") {
+		// stateMachine:<name>/<label> names a Distributed Map state.
+		e := Errorf(ValidationException, "This API does not support labeled ARNs: '%s'", s)
+		e.Reason = "API_DOES_NOT_SUPPORT_LABELED_ARNS"
+		return a, e
+	}
 	if a.Qualifier != "" {
 		return a, Errorf(ValidationException, "Qualified ARNs are not supported for this operation: '%s'", s)
 	}

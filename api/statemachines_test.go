@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -224,6 +225,11 @@ func TestStateMachineARNErrors(t *testing.T) {
 		wantAPIError[*types.MissingRequiredParameter](t, err, "")
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "m:1"), RoleArn: aws.String(role)})
 		wantAPIError[*types.ValidationException](t, err, "Qualified")
+		_, err = c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(smPre + "m/MapLabel")})
+		var ve *types.ValidationException
+		if !errors.As(err, &ve) || ve.Reason != types.ValidationExceptionReasonApiDoesNotSupportLabeledArns {
+			t.Fatalf("labeled ARN: %v", err)
+		}
 		_, err = c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String("bad")})
 		wantAPIError[*types.InvalidArn](t, err, "")
 	})
