@@ -152,7 +152,13 @@ func diffCalls(r *rand.Rand, n int) []diffCall {
 	lits := []string{"-", "/", " ", ":", "T", "[[", "]]", " of ", ", "}
 	tzs := []any{undefined, "+0100", "-0500", "+0530", "0000", "-0130", "+1245"}
 	for range n {
-		switch r.Intn(24) {
+		switch r.Intn(26) {
+		case 24:
+			txt := diffRandPicture(r, []string{"a", "Z", "0", " ", ";", "/", "?", ":", "@", "&", "=", "+", "$", ",", "#", "-", "_", ".", "!", "~", "*", "'", "(", ")", "[", "]", "%", "é", "ш", "💩", "\u007f", "\n"}, 8)
+			calls = append(calls, diffCall{diffPick(r, []string{"encodeUrl", "encodeUrlComponent", "base64encode"}), []any{txt}})
+		case 25:
+			txt := diffRandPicture(r, []string{"a", "%", "%2", "%2F", "%3B", "%23", "%D1%88", "%E0%A4%A", "%C3", "%A9", "%F0%9F%92%A9", "%ZZ", "+", "=", "aGVs", "bG8=", "_-", " "}, 6)
+			calls = append(calls, diffCall{diffPick(r, []string{"decodeUrl", "decodeUrlComponent", "base64decode"}), []any{txt}})
 		case 19:
 			// format-number pictures with prefixes, suffixes, sub-pictures
 			pic := diffPick(r, []string{"", "$", "PRE ", "(", "%"}) + diffRandPicture(r, []string{"#", "0", ",", ".", "e", "0", "#"}, 8) + diffPick(r, []string{"", " USD", ")", "%", "‰", "e"})
