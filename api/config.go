@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"time"
 
@@ -99,6 +100,9 @@ type Deps struct {
 	// NewID returns a fresh unique id (revision ids, request ids); nil
 	// means random UUIDs.
 	NewID func() string
+	// Logger receives internal failures (answers of status 500); nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 // WithEngine returns d with every engine role set to e.

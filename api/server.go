@@ -116,12 +116,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", requestID)
 	out, err := s.serve(r)
 	if err != nil {
-		s.writeError(w, err)
+		s.writeError(w, r, requestID, err)
 		return
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		s.writeError(w, fmt.Errorf("encode response: %w", err))
+		s.writeError(w, r, requestID, fmt.Errorf("encode response: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", contentType)
@@ -159,7 +159,7 @@ func (s *Server) serve(r *http.Request) (out any, err error) {
 	return op(r.Context(), body)
 }
 
-func (s *Server) writeError(w http.ResponseWriter, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, requestID string, err error) {
 	var apiErr *Error
 	switch {
 	case errors.As(err, &apiErr):
@@ -167,6 +167,9 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 		apiErr = Errorf(InvalidToken, "Invalid Token: %v", err)
 	default:
 		apiErr = Errorf(InternalFailure, "internal error: %v", err)
+	}
+	if apiErr.Status() >= 500 && apiErr.Type != NotImplemented && s.deps.Logger != nil {
+		s.deps.Logger.Error("api internal failure", "target", r.Header.Get("X-Amz-Target"), "requestId", requestID, "err", err)
 	}
 	b, _ := json.Marshal(apiErr.body())
 	w.Header().Set("Content-Type", contentType)

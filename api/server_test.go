@@ -2,15 +2,21 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/cairn-sfn/cairn/api"
+	"github.com/cairn-sfn/cairn/store"
 	"github.com/cairn-sfn/cairn/store/memory"
+	"github.com/cairn-sfn/cairn/store/sqlite"
 )
 
 type rawResponse struct {
@@ -198,4 +204,74 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%s: status %d for body %q: %v", action, rec.Code, body, m)
 		}
 	})
+}
+
+// brokenStore fails every call, as a store whose disk went away would.
+type brokenStore struct{ store.Resources }
+
+func (brokenStore) ListActivities(context.Context, store.Page) ([]store.Activity, string, error) {
+	return nil, "", errors.New("disk on fire")
+}
+
+func TestInternalFailureIsLogged(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	srv, err := api.New(api.Config{}, api.Deps{Store: brokenStore{memory.New()}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := post(t, srv.Handler(), "AWSStepFunctions.ListActivities", `{}`)
+	if r.status != 500 || r.body["__type"] != "InternalFailure" {
+		t.Fatalf("status %d body %v", r.status, r.body)
+	}
+	if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), r.header.Get("x-amzn-RequestId")) {
+		t.Fatalf("log = %q", logs.String())
+	}
+}
+
+func BenchmarkDescribeStateMachine(b *testing.B) {
+	srv, err := api.New(api.Config{}, api.Deps{Store: memory.New(), Validator: fakeValidator})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	create := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"name":"b","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"`+role+`"}`))
+	create.Header.Set("X-Amz-Target", "AWSStepFunctions.CreateStateMachine")
+	h.ServeHTTP(httptest.NewRecorder(), create)
+	body := []byte(`{"stateMachineArn":"` + smPre + `b"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions.DescribeStateMachine")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Body.String())
+		}
+	}
+}
+
+func BenchmarkCreateStateMachineSQLite(b *testing.B) {
+	st, err := sqlite.Open(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := api.New(api.Config{}, api.Deps{Store: st, Validator: fakeValidator})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(fmt.Sprintf(`{"name":"b%d","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"%s"}`, i, role)))
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions.CreateStateMachine")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Body.String())
+		}
+	}
 }
