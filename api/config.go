@@ -90,6 +90,10 @@ type Deps struct {
 	Store store.Resources
 	// Validator checks definitions; nil accepts every definition.
 	Validator Validator
+	// VariableReferences lists, per state, the workflow variables a
+	// definition reads (DescribeStateMachine's variableReferences); nil
+	// leaves the member out.
+	VariableReferences func(definition string) map[string][]string
 	// The engine, by role. One value implementing Engine may fill all four.
 	Executions    Executions
 	ActivityTasks ActivityTasks

@@ -68,3 +68,21 @@ func TestResolveTarget(t *testing.T) {
 		t.Error("ARN builders disagree with the server's ARNs")
 	}
 }
+
+func TestVariableReferencesHook(t *testing.T) {
+	t.Parallel()
+	refs := func(def string) map[string][]string { return map[string][]string{"A": {"x", "y"}} }
+	c := newClient(t, memory.New(), api.Deps{VariableReferences: refs})
+	ctx := t.Context()
+	if _, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("v"), Definition: aws.String(passDef), RoleArn: aws.String(role)}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(smPre + "v")})
+	if err != nil || len(d.VariableReferences["A"]) != 2 || d.VariableReferences["A"][1] != "y" {
+		t.Fatalf("variableReferences = %v, %v", d.VariableReferences, err)
+	}
+	d, _ = c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(smPre + "v"), IncludedData: types.IncludedDataMetadataOnly})
+	if d.VariableReferences != nil {
+		t.Fatalf("METADATA_ONLY returned variableReferences %v", d.VariableReferences)
+	}
+}

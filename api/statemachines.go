@@ -323,6 +323,8 @@ func (s *Server) DescribeStateMachine(ctx context.Context, in *DescribeStateMach
 	}
 	if in.IncludedData == "METADATA_ONLY" {
 		out.Definition = ""
+	} else if s.deps.VariableReferences != nil {
+		out.VariableReferences = s.deps.VariableReferences(out.Definition)
 	}
 	return out, nil
 }
