@@ -118,7 +118,3 @@ func jsToInteger(f float64) float64 {
 	}
 	return math.Trunc(f)
 }
-
-// numberArg reads a numeric argument; ok is false for anything else,
-// including undefined.
-func numberArg(v any) (float64, bool) { return toFloat(v) }

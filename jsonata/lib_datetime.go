@@ -9,14 +9,13 @@ import (
 	"unicode/utf8"
 )
 
-// dateLibrary holds $fromMillis and $toMillis. $toMillis fills the date
-// parts a picture leaves out from the current time; the evaluator, which
-// owns the evaluation's clock, should register toMillisBuiltin(its clock)
-// in place of the entry here, which reads the system clock.
+// dateLibrary holds $fromMillis. $toMillis fills the parts of a timestamp
+// its picture leaves out from the evaluation's clock, so the evaluator
+// registers it: toMillisBuiltin(clock), or toMillisAt inside its own
+// wrapper.
 func dateLibrary() []builtin {
 	return []builtin{
 		{"fromMillis", "<n-s?s?:s>", fnFromMillis},
-		toMillisBuiltin(time.Now),
 	}
 }
 

@@ -273,6 +273,8 @@ func TestLibDifferential(t *testing.T) {
 	for _, b := range libAll() {
 		by[b.name] = b
 	}
+	// jsonata-js defaults missing date parts from the current time.
+	by["toMillis"] = toMillisBuiltin(time.Now)
 	bad := 0
 	for i, c := range calls {
 		got, err := by[c.name].fn(c.args)

@@ -3,14 +3,13 @@ package jsonata
 import (
 	"math"
 	"math/big"
-	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
 )
 
-// numericLibrary holds the numeric functions and aggregates. $random reads
-// math/rand; an evaluator that replays evaluations replaces it with
+// numericLibrary holds the numeric functions and aggregates. $random is
+// not here: randomness is the evaluator's input, and it registers
 // randomBuiltin over its own source.
 func numericLibrary() []builtin {
 	return []builtin{
@@ -21,7 +20,6 @@ func numericLibrary() []builtin {
 		{"round", "<n-n?:n>", fnRound},
 		{"power", "<n-n:n>", fnPower},
 		{"sqrt", "<n-:n>", fnSqrt},
-		randomBuiltin(rand.Float64),
 		{"sum", "<a<n>:n>", fnSum},
 		{"max", "<a<n>:n>", aggregate("max", math.Max)},
 		{"min", "<a<n>:n>", aggregate("min", math.Min)},

@@ -44,10 +44,6 @@ func TestLibNumericFunctions(t *testing.T) {
 		{name: "formatBase", args: []any{99.5, 2.5}, want: `"1100100"`},
 		{name: "formatBase", args: []any{1.0, 37.0}, code: "D3100"},
 	})
-	r, _ := libCall(t, "random")
-	if f, ok := r.(float64); !ok || f < 0 || f >= 1 {
-		t.Errorf("$random() = %v", r)
-	}
 	seq := randomBuiltin(func() float64 { return 0.25 })
 	if got, _ := seq.fn(nil); got != 0.25 {
 		t.Errorf("randomBuiltin ignores its source: %v", got)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -28,8 +29,11 @@ type libCallCase struct {
 	want map[string]json.RawMessage
 }
 
+// libAll is every library function, with $toMillis on a fixed clock and
+// $random on a fixed source, as the evaluator would register them.
 func libAll() []builtin {
-	var all []builtin
+	clock := func() time.Time { return time.Date(2020, 6, 15, 8, 30, 0, 0, time.UTC) }
+	all := []builtin{toMillisBuiltin(clock), randomBuiltin(func() float64 { return 0.5 })}
 	for _, lib := range [][]builtin{stringLibrary(), encodingLibrary(), numericLibrary(), formatLibrary(), dateLibrary(), objectLibrary(), arrayLibrary()} {
 		all = append(all, lib...)
 	}
