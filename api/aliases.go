@@ -3,51 +3,75 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cairn-sfn/cairn/store"
 )
 
 // checkRouting validates a routing configuration: one or two distinct
 // versions of one state machine with weights summing to 100. It returns the
-// state machine ARN.
+// state machine ARN. Messages are AWS's.
 func checkRouting(routes []RoutingConfigurationListItem, v *violations) (string, error) {
 	if len(routes) < 1 || len(routes) > 2 {
-		v.add("Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2")
+		items := make([]string, len(routes))
+		for i, r := range routes {
+			items[i] = fmt.Sprintf("RoutingConfigurationListItem(stateMachineVersionArn=%s, weight=%d)", r.StateMachineVersionArn, r.Weight)
+		}
+		bound := "less than or equal to 2"
+		if len(routes) < 1 {
+			bound = "greater than or equal to 1"
+		}
+		v.add("Value '[%s]' at 'routingConfiguration' failed to satisfy constraint: Member must have length %s", strings.Join(items, ", "), bound)
 		return "", nil
 	}
 	for i, r := range routes {
 		v.between("routingConfiguration."+itoa(i+1)+".member.weight", int64(r.Weight), 0, 100)
-		v.maxLen("routingConfiguration."+itoa(i+1)+".member.stateMachineVersionArn", r.StateMachineVersionArn, maxArnLength)
+		v.maxLen("routingConfiguration."+itoa(i+1)+".member.stateMachineVersionArn", r.StateMachineVersionArn, 2000)
 	}
 	if len(*v) > 0 {
 		return "", nil
 	}
-	routingErr := func(msg string) error {
-		e := Errorf(ValidationException, "%s", msg)
+	routingErr := func(format string, args ...any) error {
+		e := Errorf(ValidationException, format, args...)
 		e.Reason = "INVALID_ROUTING_CONFIGURATION"
 		return e
 	}
+	arns := make([]string, len(routes))
+	weights := make([]string, len(routes))
+	for i, r := range routes {
+		arns[i], weights[i] = r.StateMachineVersionArn, itoa(int(r.Weight))
+	}
+	received := "[" + strings.Join(arns, ", ") + "]"
 	var machine string
 	var sum int32
 	for _, r := range routes {
 		a, ok := ParseARN(r.StateMachineVersionArn)
-		if !ok || a.Resource != "stateMachine" || !a.IsVersion() || a.Extra != "" {
-			return "", invalidArn(r.StateMachineVersionArn)
+		if !ok || !a.IsVersion() || a.Extra != "" {
+			return "", routingErr("Routing configuration must contain state machine version ARNs. Received: %s", received)
 		}
 		if machine != "" && a.Base() != machine {
-			return "", routingErr("Routing configuration must contain versions of the same state machine")
+			return "", routingErr("Routing configuration must contain versions of the same state machine. Received: %s", received)
 		}
 		machine = a.Base()
 		sum += r.Weight
 	}
 	if len(routes) == 2 && routes[0].StateMachineVersionArn == routes[1].StateMachineVersionArn {
-		return "", routingErr("Routing configuration must contain distinct state machine versions")
+		return "", routingErr("Routing configuration must contain distinct state machine version ARNs. Received: %s", received)
 	}
 	if sum != 100 {
-		return "", routingErr("Sum of routing configuration weights must be equal to 100")
+		return "", routingErr("Sum of routing configuration weights must equal 100. Received: [%s]", strings.Join(weights, ", "))
 	}
 	return machine, nil
+}
+
+// checkAliasName applies the model's constraints on an alias name.
+func checkAliasName(name string, v *violations) {
+	v.maxLen("name", name, 80)
+	if name != "" && !validAliasName(name) && len(name) <= 80 {
+		v.add(`Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$`, clip(name))
+	}
 }
 
 func storeRoutes(routes []RoutingConfigurationListItem) []store.Route {
@@ -69,7 +93,7 @@ func apiRoutes(routes []store.Route) []RoutingConfigurationListItem {
 // aliasARN checks that s is a state machine ARN qualified by an alias.
 func aliasARN(s string) (ARN, error) {
 	a, ok := ParseARN(s)
-	if !ok || a.Resource != "stateMachine" || !a.IsAlias() || a.Extra != "" {
+	if !ok || !a.IsAlias() || a.Extra != "" {
 		return ARN{}, invalidArn(s)
 	}
 	return a, nil
@@ -78,6 +102,7 @@ func aliasARN(s string) (ARN, error) {
 func (s *Server) CreateStateMachineAlias(ctx context.Context, in *CreateStateMachineAliasInput) (*CreateStateMachineAliasOutput, error) {
 	var v violations
 	v.required("name", in.Name == "")
+	checkAliasName(in.Name, &v)
 	v.required("routingConfiguration", in.RoutingConfiguration == nil)
 	v.maxLen("description", in.Description, maxDescription)
 	var machine string
@@ -87,9 +112,6 @@ func (s *Server) CreateStateMachineAlias(ctx context.Context, in *CreateStateMac
 	}
 	if err := v.err(); err != nil {
 		return nil, err
-	}
-	if !validAliasName(in.Name) {
-		return nil, invalidName(in.Name)
 	}
 	if routeErr != nil {
 		return nil, routeErr
@@ -105,7 +127,7 @@ func (s *Server) CreateStateMachineAlias(ctx context.Context, in *CreateStateMac
 		if gerr == nil && have.Description == a.Description && slices.Equal(have.Routes, a.Routes) {
 			return &CreateStateMachineAliasOutput{StateMachineAliasArn: have.ARN, CreationDate: At(have.CreatedAt)}, nil
 		}
-		return nil, Errorf(ConflictException, "Failed to create alias because an alias with the same name and a different routing configuration already exists: '%s'", a.ARN)
+		return nil, Errorf(ConflictException, "Failed to create alias because an alias with the same name and a different routing configuration already exists.")
 	case errors.Is(err, store.ErrNotFound):
 		if _, gerr := s.deps.Store.GetStateMachine(ctx, machine); errors.Is(gerr, store.ErrNotFound) {
 			return nil, stateMachineDoesNotExist(machine)
@@ -121,10 +143,10 @@ func (s *Server) CreateStateMachineAlias(ctx context.Context, in *CreateStateMac
 func (s *Server) missingVersion(ctx context.Context, routes []RoutingConfigurationListItem) error {
 	for _, r := range routes {
 		if _, err := s.deps.Store.GetVersion(ctx, r.StateMachineVersionArn); errors.Is(err, store.ErrNotFound) {
-			return resourceNotFound(r.StateMachineVersionArn)
+			return aliasNotFound(r.StateMachineVersionArn)
 		}
 	}
-	return resourceNotFound(routes[0].StateMachineVersionArn)
+	return aliasNotFound(routes[0].StateMachineVersionArn)
 }
 
 func (s *Server) DescribeStateMachineAlias(ctx context.Context, in *DescribeStateMachineAliasInput) (*DescribeStateMachineAliasOutput, error) {
@@ -139,7 +161,7 @@ func (s *Server) DescribeStateMachineAlias(ctx context.Context, in *DescribeStat
 	}
 	a, err := s.deps.Store.GetAlias(ctx, in.StateMachineAliasArn)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, resourceNotFound(in.StateMachineAliasArn)
+		return nil, aliasNotFound(in.StateMachineAliasArn)
 	}
 	if err != nil {
 		return nil, storeErr(err)
@@ -195,7 +217,7 @@ func (s *Server) UpdateStateMachineAlias(ctx context.Context, in *UpdateStateMac
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := s.deps.Store.GetAlias(ctx, in.StateMachineAliasArn); errors.Is(gerr, store.ErrNotFound) {
-			return nil, resourceNotFound(in.StateMachineAliasArn)
+			return nil, aliasNotFound(in.StateMachineAliasArn)
 		}
 		return nil, s.missingVersion(ctx, in.RoutingConfiguration)
 	}
@@ -217,7 +239,7 @@ func (s *Server) DeleteStateMachineAlias(ctx context.Context, in *DeleteStateMac
 	}
 	err := s.deps.Store.DeleteAlias(ctx, in.StateMachineAliasArn)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, resourceNotFound(in.StateMachineAliasArn)
+		return nil, aliasNotFound(in.StateMachineAliasArn)
 	}
 	if err != nil {
 		return nil, storeErr(err)

@@ -302,7 +302,9 @@ func TestEngineRequestValidation(t *testing.T) {
 		{"bad status filter", func(ctx context.Context) error {
 			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smPre + "m"), StatusFilter: "DONE"})
 			return err
-		}, func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "enum") }},
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.ValidationException](t, err, "1 validation error detected: Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]")
+		}},
 		{"task output not JSON", func(ctx context.Context) error {
 			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("t"), Output: aws.String("{")})
 			return err

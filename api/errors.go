@@ -124,8 +124,21 @@ func resourceNotFound(arn string) *Error {
 	return e
 }
 
+// invalidArn words AWS's two InvalidArn messages: one for text that is not
+// a Step Functions ARN, one for an ARN of the wrong resource type.
 func invalidArn(arn string) *Error {
-	return Errorf(InvalidArn, "Invalid Arn: '%s'", arn)
+	if a, ok := ParseARN(arn); ok {
+		return Errorf(InvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", a.Resource)
+	}
+	return Errorf(InvalidArn, "Invalid Arn: 'Invalid ARN prefix: %s'", arn)
+}
+
+// aliasNotFound is ResourceNotFound as AWS words it for aliases and the
+// versions they route to.
+func aliasNotFound(arn string) *Error {
+	e := Errorf(ResourceNotFound, "Request references a resource that does not exist.")
+	e.ResourceName = arn
+	return e
 }
 
 func invalidName(name string) *Error {

@@ -151,7 +151,8 @@ func (s *Server) ListExecutions(ctx context.Context, in *ListExecutionsInput) (*
 	var v violations
 	v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLength)
 	v.maxLen("mapRunArn", in.MapRunArn, 2000)
-	v.enum("statusFilter", in.StatusFilter, "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+	// AWS lists the values in this order in its message.
+	v.enum("statusFilter", in.StatusFilter, "SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING")
 	v.enum("redriveFilter", in.RedriveFilter, "REDRIVEN", "NOT_REDRIVEN")
 	v.between("maxResults", int64(in.MaxResults), 0, maxResultsLimit)
 	v.maxLen("nextToken", in.NextToken, 3096)

@@ -98,7 +98,7 @@ func checkLogging(l *LoggingConfiguration, v *violations) (LoggingConfiguration,
 	for _, d := range out.Destinations {
 		if d.CloudWatchLogsLogGroup == nil || !strings.HasPrefix(d.CloudWatchLogsLogGroup.LogGroupArn, "arn:") ||
 			!strings.HasSuffix(d.CloudWatchLogsLogGroup.LogGroupArn, ":*") {
-			return out, Errorf(InvalidLoggingConfiguration, "Invalid Logging Configuration: Log Destination must be a CloudWatch Logs log group ARN ending with ':*'.")
+			return out, Errorf(InvalidLoggingConfiguration, "Invalid Logging Configuration: Log Destination not found.")
 		}
 	}
 	return out, nil
@@ -354,7 +354,7 @@ func (s *Server) UpdateStateMachine(ctx context.Context, in *UpdateStateMachineI
 		return nil, err
 	}
 	if in.Definition == "" && in.RoleArn == "" && in.LoggingConfiguration == nil && in.TracingConfiguration == nil && in.EncryptionConfiguration == nil {
-		return nil, Errorf(MissingRequiredParameter, "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration or the TracingConfiguration must be specified")
+		return nil, Errorf(MissingRequiredParameter, "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 	}
 	if in.VersionDescription != "" && !in.Publish {
 		return nil, Errorf(ValidationException, "Version description can only be set when publish is true")

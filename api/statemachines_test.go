@@ -159,11 +159,15 @@ func TestCreateStateMachineErrors(t *testing.T) {
 		}, func(t *testing.T, err error) { wantCode(t, err, "TooManyTags") }},
 		{"logging without destination", func(in *sfn.CreateStateMachineInput) {
 			in.LoggingConfiguration = &types.LoggingConfiguration{Level: types.LogLevelError}
-		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidLoggingConfiguration](t, err, "") }},
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidLoggingConfiguration](t, err, "Invalid Logging Configuration: Must specify exactly one Log Destination.")
+		}},
 		{"log group without :*", func(in *sfn.CreateStateMachineInput) {
 			in.LoggingConfiguration = &types.LoggingConfiguration{Level: types.LogLevelError, Destinations: []types.LogDestination{
 				{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String("arn:aws:logs:us-east-1:1:log-group:g")}}}}
-		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidLoggingConfiguration](t, err, "") }},
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidLoggingConfiguration](t, err, "Invalid Logging Configuration: Log Destination not found.")
+		}},
 		{"customer key without id", func(in *sfn.CreateStateMachineInput) {
 			in.EncryptionConfiguration = &types.EncryptionConfiguration{Type: cmk}
 		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidEncryptionConfiguration](t, err, "") }},
@@ -211,9 +215,14 @@ func TestStateMachineARNErrors(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, func(t *testing.T, c *sfn.Client) {
 		ctx := t.Context()
-		for _, arn := range []string{"nope", actPre + "a", "arn:aws:lambda:us-east-1:123456789012:function:f", smPre} {
+		for arn, msg := range map[string]string{
+			"nope":       "Invalid Arn: 'Invalid ARN prefix: nope'",
+			actPre + "a": "Invalid Arn: 'Resource type not valid in this context: activity'",
+			"arn:aws:lambda:us-east-1:123456789012:function:f": "Invalid ARN prefix",
+			smPre: "Invalid ARN prefix",
+		} {
 			_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
-			wantAPIError[*types.InvalidArn](t, err, "Invalid Arn")
+			wantAPIError[*types.InvalidArn](t, err, msg)
 		}
 		_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(smPre + "missing")})
 		wantAPIError[*types.StateMachineDoesNotExist](t, err, "")
@@ -222,7 +231,7 @@ func TestStateMachineARNErrors(t *testing.T) {
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "missing"), RoleArn: aws.String(role)})
 		wantAPIError[*types.StateMachineDoesNotExist](t, err, "")
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "missing")})
-		wantAPIError[*types.MissingRequiredParameter](t, err, "")
+		wantAPIError[*types.MissingRequiredParameter](t, err, "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "m:1"), RoleArn: aws.String(role)})
 		wantAPIError[*types.ValidationException](t, err, "Qualified")
 		_, err = c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(smPre + "m/MapLabel")})
@@ -285,7 +294,7 @@ func TestListStateMachinesPagination(t *testing.T) {
 			t.Fatalf("got %v in %d pages, want %v in 3", got, pages, want)
 		}
 		_, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String("garbage")})
-		wantAPIError[*types.InvalidToken](t, err, "")
+		wantAPIError[*types.InvalidToken](t, err, "Invalid Token: 'Invalid token'")
 		first, _ := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: 1})
 		_, err = c.ListActivities(ctx, &sfn.ListActivitiesInput{NextToken: first.NextToken})
 		wantAPIError[*types.InvalidToken](t, err, "")

@@ -101,7 +101,7 @@ func decodeToken(list, token string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	kind, cursor, ok := strings.Cut(string(b), "\x00")
 	if err != nil || !ok || kind != list || cursor == "" {
-		return "", Errorf(InvalidToken, "Invalid Token: '%s'", clip(token))
+		return "", Errorf(InvalidToken, "Invalid Token: 'Invalid token'")
 	}
 	return cursor, nil
 }

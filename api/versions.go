@@ -38,7 +38,11 @@ func (s *Server) PublishStateMachineVersion(ctx context.Context, in *PublishStat
 	case errors.Is(err, store.ErrNotFound):
 		return nil, stateMachineDoesNotExist(in.StateMachineArn)
 	case errors.Is(err, store.ErrConflict):
-		return nil, Errorf(ConflictException, "Failed to publish the State Machine version due to mismatched revisionId: '%s'", *in.RevisionId)
+		current := "INITIAL"
+		if sm, gerr := s.deps.Store.GetStateMachine(ctx, in.StateMachineArn); gerr == nil && sm.RevisionID != "" {
+			current = sm.RevisionID
+		}
+		return nil, Errorf(ConflictException, "Failed to publish the State Machine version for revision %s. The current State Machine revision is %s.", *in.RevisionId, current)
 	case err != nil:
 		return nil, storeErr(err)
 	}
@@ -90,9 +94,34 @@ func (s *Server) DeleteStateMachineVersion(ctx context.Context, in *DeleteStateM
 	err = s.deps.Store.DeleteVersion(ctx, in.StateMachineVersionArn)
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return nil, Errorf(ConflictException, "Version to be deleted must not be referenced by an alias. %s", strings.TrimPrefix(err.Error(), "delete version "+in.StateMachineVersionArn+": "))
+		names := s.aliasesRoutingTo(ctx, in.StateMachineVersionArn)
+		return nil, Errorf(ConflictException, "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [%s]", strings.Join(names, ", "))
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, storeErr(err)
 	}
 	return &DeleteStateMachineVersionOutput{}, nil
+}
+
+// aliasesRoutingTo names the aliases that route to a version.
+func (s *Server) aliasesRoutingTo(ctx context.Context, versionARN string) []string {
+	a, _ := ParseARN(versionARN)
+	var names []string
+	p := store.Page{Limit: 100}
+	for {
+		items, next, err := s.deps.Store.ListAliases(ctx, a.Base(), p)
+		if err != nil {
+			return names
+		}
+		for _, al := range items {
+			for _, r := range al.Routes {
+				if r.VersionARN == versionARN {
+					names = append(names, al.Name)
+				}
+			}
+		}
+		if next == "" {
+			return names
+		}
+		p.After = next
+	}
 }

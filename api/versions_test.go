@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,7 +40,7 @@ func TestVersionsAndAliases(t *testing.T) {
 			t.Fatalf("update version ARN = %s", v2)
 		}
 		_, err = c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(sm), RevisionId: aws.String("stale")})
-		wantAPIError[*types.ConflictException](t, err, "revisionId")
+		wantAPIError[*types.ConflictException](t, err, "Failed to publish the State Machine version for revision stale. The current State Machine revision is "+aws.ToString(up.RevisionId)+".")
 
 		d1, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(v1)})
 		if err != nil {
@@ -113,7 +114,7 @@ func TestVersionsAndAliases(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(aliasARN)})
-		wantAPIError[*types.ResourceNotFound](t, err, aliasARN)
+		wantAPIError[*types.ResourceNotFound](t, err, "Request references a resource that does not exist.")
 		_, err = c.DeleteStateMachineAlias(ctx, &sfn.DeleteStateMachineAliasInput{StateMachineAliasArn: aws.String(aliasARN)})
 		wantAPIError[*types.ResourceNotFound](t, err, "")
 
@@ -152,23 +153,41 @@ func TestAliasErrors(t *testing.T) {
 			check  func(*testing.T, error)
 		}{
 			{"weights below 100", "x", []types.RoutingConfigurationListItem{route(v1, 60)},
-				func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "100") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "Sum of routing configuration weights must equal 100. Received: [60]")
+				}},
 			{"three routes", "x", []types.RoutingConfigurationListItem{route(v1, 50), route(v1, 25), route(v1, 25)},
-				func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "between 1 and 2") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "weight=25)]' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2")
+				}},
 			{"same version twice", "x", []types.RoutingConfigurationListItem{route(v1, 50), route(v1, 50)},
-				func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "distinct") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "Routing configuration must contain distinct state machine version ARNs. Received: ["+v1+", "+v1+"]")
+				}},
 			{"two machines", "x", []types.RoutingConfigurationListItem{route(v1, 50), route(other, 50)},
 				func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "same state machine") }},
 			{"missing version", "x", []types.RoutingConfigurationListItem{route(smPre+"a:9", 100)},
-				func(t *testing.T, err error) { wantAPIError[*types.ResourceNotFound](t, err, smPre+"a:9") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ResourceNotFound](t, err, "Request references a resource that does not exist.")
+				}},
 			{"missing machine", "x", []types.RoutingConfigurationListItem{route(smPre+"zz:1", 100)},
 				func(t *testing.T, err error) { wantCode(t, err, "StateMachineDoesNotExist") }},
 			{"unqualified ARN", "x", []types.RoutingConfigurationListItem{route(smPre+"a", 100)},
-				func(t *testing.T, err error) { wantAPIError[*types.InvalidArn](t, err, "") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "Routing configuration must contain state machine version ARNs. Received: ["+smPre+"a]")
+				}},
 			{"numeric name", "123", []types.RoutingConfigurationListItem{route(v1, 100)},
-				func(t *testing.T, err error) { wantAPIError[*types.InvalidName](t, err, "") }},
-			{"bad name", "a/b", []types.RoutingConfigurationListItem{route(v1, 100)},
-				func(t *testing.T, err error) { wantAPIError[*types.InvalidName](t, err, "") }},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, `1 validation error detected: Value '123' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$`)
+				}},
+			{"bad name", "INVALID ALIAS", []types.RoutingConfigurationListItem{route(v1, 100)},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "Value 'INVALID ALIAS' at 'name'")
+				}},
+			{"long name", strings.Repeat("A", 81), []types.RoutingConfigurationListItem{route(v1, 100)},
+				func(t *testing.T, err error) {
+					wantAPIError[*types.ValidationException](t, err, "at 'name' failed to satisfy constraint: Member must have length less than or equal to 80")
+				}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -188,7 +207,9 @@ func TestAliasErrors(t *testing.T) {
 		}
 		in.Description = aws.String("changed")
 		_, err = c.CreateStateMachineAlias(ctx, in)
-		wantAPIError[*types.ConflictException](t, err, "")
+		wantAPIError[*types.ConflictException](t, err, "Failed to create alias because an alias with the same name and a different routing configuration already exists.")
+		_, err = c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String(v1)})
+		wantAPIError[*types.ConflictException](t, err, "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [live]")
 		_, err = c.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: first.StateMachineAliasArn})
 		wantAPIError[*types.ValidationException](t, err, "")
 		_, err = c.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: first.StateMachineAliasArn,
