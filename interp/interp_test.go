@@ -42,6 +42,14 @@ type handler func(task interp.RunTask) (out any, errName, cause string)
 // h, timers fire when nothing else is pending.
 func drive(t testing.TB, x *interp.Execution, h handler) []interp.Event {
 	t.Helper()
+	events, _ := driveJournal(t, x, h)
+	return events
+}
+
+// driveJournal is drive that also returns every input it applied.
+func driveJournal(t testing.TB, x *interp.Execution, h handler) ([]interp.Event, []interp.Input) {
+	t.Helper()
+	var journal []interp.Input
 	now := epoch
 	var events []interp.Event
 	var timers []interp.SetTimer
@@ -49,7 +57,7 @@ func drive(t testing.TB, x *interp.Execution, h handler) []interp.Event {
 	for steps := 0; steps < 1_000_000; steps++ {
 		if len(inputs) == 0 {
 			if x.Status() != interp.Running || len(timers) == 0 {
-				return events
+				return events, journal
 			}
 			slices.SortStableFunc(timers, func(a, b interp.SetTimer) int { return a.At.Compare(b.At) })
 			next := timers[0]
@@ -61,6 +69,7 @@ func drive(t testing.TB, x *interp.Execution, h handler) []interp.Event {
 		}
 		in := inputs[0]
 		inputs = inputs[1:]
+		journal = append(journal, in)
 		step := x.Apply(in)
 		events = append(events, step.Events...)
 		for _, c := range step.Commands {
@@ -80,7 +89,7 @@ func drive(t testing.TB, x *interp.Execution, h handler) []interp.Event {
 		}
 	}
 	t.Fatal("execution did not end")
-	return nil
+	return nil, nil
 }
 
 func types(events []interp.Event) string {
@@ -359,5 +368,51 @@ func TestEventJSON(t *testing.T) {
 	want := `{"timestamp":1700000000.123,"type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"input":"{}","inputDetails":{"truncated":false},"name":"A"}}`
 	if got := string(e.AppendJSON(nil)); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestReplayRebuildsState replays journals, cut at every point, through
+// their encoded form and expects the recorded events and, for the whole
+// journal, nothing outstanding.
+func TestReplayRebuildsState(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"id.$":"States.UUID()"},"Next":"W"},
+		"W":{"Type":"Wait","Seconds":30,"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$$.Execution.Input.xs","MaxConcurrency":2,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:states:::http:invoke","Retry":[{"ErrorEquals":["States.ALL"],"JitterStrategy":"FULL"}],"End":true}}},"End":true}}}`
+	calls := 0
+	x := interp.New(parse(t, def), info(`{"xs":[1,2,3,4]}`))
+	events, journal := driveJournal(t, x, func(rt interp.RunTask) (any, string, string) {
+		calls++
+		if calls%3 == 1 {
+			return nil, "Flaky", "try again"
+		}
+		return rt.Input, "", ""
+	})
+	if x.Status() != interp.Succeeded {
+		t.Fatalf("status %s", x.Status())
+	}
+	for cut := 1; cut <= len(journal); cut++ {
+		decoded := make([]interp.Input, cut)
+		for i, in := range journal[:cut] {
+			d, err := interp.UnmarshalInput(interp.MarshalInput(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded[i] = d
+		}
+		y := interp.New(parse(t, def), info(`{"xs":[1,2,3,4]}`))
+		out, replayed := interp.Replay(y, decoded)
+		want := interp.MarshalHistory(events[:len(replayed)])
+		if got := interp.MarshalHistory(replayed); string(got) != string(want) {
+			t.Fatalf("replay of %d inputs differs:\n got %s\nwant %s", cut, got, want)
+		}
+		if cut == len(journal) {
+			if len(replayed) != len(events) || len(out.Tasks)+len(out.Timers) != 0 {
+				t.Fatalf("full replay: %d of %d events, %d tasks and %d timers outstanding", len(replayed), len(events), len(out.Tasks), len(out.Timers))
+			}
+		} else if y.Status() == interp.Running && len(out.Tasks)+len(out.Timers) == 0 {
+			t.Fatalf("replay of %d inputs waits for nothing", cut)
+		}
 	}
 }

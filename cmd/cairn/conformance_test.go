@@ -115,6 +115,16 @@ func cliEnv() conformance.Env {
 // TestConformanceJSONPath runs the pure JSONPath cases recorded from AWS
 // through `cairn run` and fails when a case that passed before fails now.
 func TestConformanceJSONPath(t *testing.T) {
+	runConformance(t, "conformance_jsonpath.txt", conformance.PureJSONPath)
+}
+
+// TestConformanceJSONata runs the pure cases that use JSONata or variables.
+func TestConformanceJSONata(t *testing.T) {
+	runConformance(t, "conformance_jsonata.txt", conformance.PureJSONataOrAssign)
+}
+
+func runConformance(t *testing.T, baselineFile string, keep func(*conformance.Case) bool) {
+	t.Parallel()
 	path := conformance.DefaultPath()
 	if path == "" {
 		t.Skip("../shared/conformance/cases.jsonl not found: the AWS recordings are not beside this checkout")
@@ -124,10 +134,10 @@ func TestConformanceJSONPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases = conformance.Filter(cases, func(c *conformance.Case) bool {
-		return conformance.ExecutionKinds(c) && conformance.PureJSONPath(c)
+		return conformance.ExecutionKinds(c) && keep(c)
 	})
 	rep := conformance.Run(t.Context(), cases, runThroughCLI(t.TempDir()), cliEnv())
-	t.Logf("pure JSONPath cases through cairn run: %s", rep.Summary())
+	t.Logf("%s through cairn run: %s", baselineFile, rep.Summary())
 	if testing.Verbose() {
 		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
 			for _, o := range rep.Failures(lvl) {
@@ -135,7 +145,7 @@ func TestConformanceJSONPath(t *testing.T) {
 			}
 		}
 	}
-	baseline := filepath.Join("testdata", "conformance_jsonpath.txt")
+	baseline := filepath.Join("testdata", baselineFile)
 	if *update {
 		if err := conformance.WriteBaseline(baseline, rep); err != nil {
 			t.Fatal(err)

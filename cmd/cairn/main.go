@@ -10,6 +10,7 @@ import (
 const usage = `usage: cairn <command> [arguments]
 
 commands:
+  serve     serve the AWS Step Functions API (durable, on SQLite)
   run       run one execution of a definition and print the result
   validate  check a definition and print every problem
 `
@@ -25,6 +26,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "serve":
+		return serveCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(args[1:], stdout, stderr)
 	case "validate":

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cairn-sfn/cairn/server"
+)
+
+func serveCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8083", "listen `address` (Step Functions Local's port by default)")
+	fs.StringVar(&cfg.DataDir, "data-dir", "cairn-data", "`directory` of the embedded SQLite database (created if missing)")
+	fs.StringVar(&cfg.Region, "region", "us-east-1", "region in ARNs")
+	fs.StringVar(&cfg.Account, "account", "123456789012", "account id in ARNs")
+	fs.Float64Var(&cfg.WaitScale, "wait-scale", 1, "scale real waiting for Wait states, retries and timeouts (0: do not wait)")
+	fs.DurationVar(&cfg.Retention, "retention", 0, "delete ended executions older than this `duration` (0: keep them)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return 2
+	}
+	if cfg.WaitScale == 0 {
+		cfg.WaitScale = -1 // the engine's "do not wait"
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	srv, err := server.New(cfg, server.Deps{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(stderr, "cairn: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := srv.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "cairn: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "cairn serving the Step Functions API on %s (data in %s)\n", srv.URL(), cfg.DataDir)
+	<-ctx.Done()
+	if err := srv.Stop(); err != nil {
+		fmt.Fprintf(stderr, "cairn: stop: %v\n", err)
+		return 1
+	}
+	return 0
+}

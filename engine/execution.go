@@ -1,0 +1,344 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// run is a running Standard execution held in memory. Its inputs are
+// applied one at a time under mu, each step committed before its commands
+// are carried out.
+type run struct {
+	arn     string
+	mu      sync.Mutex
+	x       *interp.Execution
+	version int64
+	tasks   map[int64]context.CancelFunc
+}
+
+// StartExecution starts an execution. Standard executions are durable once
+// it returns; the first step (which may run the whole execution) is
+// committed with the execution.
+func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Execution, error) {
+	t, err := e.resolve(ctx, req.StateMachineARN)
+	if err != nil {
+		return store.Execution{}, err
+	}
+	if t.machine.Type == "EXPRESS" {
+		return e.startExpressAsync(ctx, t, req)
+	}
+	sm, in, err := parseStart(t.definition, req.Input)
+	if err != nil {
+		return store.Execution{}, err
+	}
+	name := req.Name
+	if name == "" {
+		name = newUUID(e.deps.Seed)
+	}
+	input := req.Input
+	if input == "" {
+		input = "{}"
+	}
+	now := e.clock().UTC()
+	ex := store.Execution{
+		ARN: e.executionARN(t.machine, name), StateMachineARN: t.machine.ARN, VersionARN: t.versionARN, AliasARN: t.aliasARN,
+		Name: name, Status: interp.Running, Definition: t.definition, RoleARN: t.machine.RoleARN, Input: input,
+		TraceHeader: req.TraceHeader, Seed: e.deps.Seed(), StartDate: now,
+	}
+	r := &run{arn: ex.ARN, x: interp.New(sm, interpInfo(ex, t.machine, in)), tasks: map[int64]context.CancelFunc{}}
+	start := interp.Start{Time: now}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	step := r.x.Apply(start)
+	first := e.storeStep(r, start, step)
+	if err := e.deps.Store.CreateExecution(ctx, ex, first); err != nil {
+		if errors.Is(err, store.ErrAlreadyExists) {
+			return e.sameExecution(ctx, ex)
+		}
+		return store.Execution{}, fmt.Errorf("create execution: %w", err)
+	}
+	r.version = 1
+	if r.x.Status() == interp.Running {
+		e.mu.Lock()
+		e.active[r.arn] = r
+		e.mu.Unlock()
+	}
+	e.dispatch(r, now, step.Commands)
+	return ex, nil
+}
+
+// sameExecution answers a start whose name is taken: idempotent for a
+// running execution with the same input, ExecutionAlreadyExists otherwise.
+func (e *Engine) sameExecution(ctx context.Context, want store.Execution) (store.Execution, error) {
+	got, err := e.deps.Store.GetExecution(ctx, want.ARN)
+	if err != nil {
+		return store.Execution{}, err
+	}
+	if got.Status == interp.Running && got.Input == want.Input && got.StateMachineARN == want.StateMachineARN {
+		return got, nil
+	}
+	return store.Execution{}, fmt.Errorf("%w: %s", ErrExecutionExists, want.ARN)
+}
+
+// storeStep turns an interpreter step into the store's form.
+func (e *Engine) storeStep(r *run, in interp.Input, step interp.Step) store.Step {
+	st := store.Step{ExecutionARN: r.arn, Version: r.version + 1, Input: interp.MarshalInput(in), Status: r.x.Status()}
+	st.Events = make([]store.Event, len(step.Events))
+	var buf []byte
+	for i := range step.Events {
+		buf = step.Events[i].AppendJSON(buf[:0])
+		st.Events[i] = store.Event{ID: step.Events[i].ID, JSON: append([]byte(nil), buf...)}
+	}
+	if st.Status != interp.Running {
+		if st.Status == interp.Succeeded {
+			st.Output = value.String(r.x.Output())
+		}
+		st.Error, st.Cause = r.x.Error(), r.x.Cause()
+		st.StopDate = interp.InputTime(in).UTC()
+	}
+	return st
+}
+
+// deliver applies an input to a running execution, commits the step and
+// carries out its commands.
+func (e *Engine) deliver(arn string, in interp.Input) error {
+	e.mu.Lock()
+	r := e.active[arn]
+	stopped := e.stopped
+	e.mu.Unlock()
+	if stopped {
+		return ErrStopped
+	}
+	if r == nil {
+		return fmt.Errorf("%w: %s", ErrNotRunning, arn)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.x.Status() != interp.Running {
+		return fmt.Errorf("%w: %s", ErrNotRunning, arn)
+	}
+	step := r.x.Apply(in)
+	if len(step.Events) == 0 && len(step.Commands) == 0 {
+		return nil // an input the execution no longer waited for
+	}
+	st := e.storeStep(r, in, step)
+	errs, err := e.deps.Store.CommitSteps(e.ctx, []store.Step{st})
+	if err == nil && errs[0] != nil {
+		err = errs[0]
+	}
+	if err != nil {
+		// The in-memory state is ahead of storage: forget it and rebuild
+		// from what was committed.
+		e.log.Error("commit step", "arn", arn, "err", err)
+		e.forget(r)
+		go e.reload(arn)
+		return err
+	}
+	r.version++
+	if r.x.Status() != interp.Running {
+		e.forget(r)
+	}
+	e.dispatch(r, interp.InputTime(in), step.Commands)
+	return nil
+}
+
+// forget drops a run from memory with its timers and tasks.
+func (e *Engine) forget(r *run) {
+	e.mu.Lock()
+	if e.active[r.arn] == r {
+		delete(e.active, r.arn)
+	}
+	e.mu.Unlock()
+	e.timers.removeAll(r.arn)
+	for id, cancel := range r.tasks {
+		cancel()
+		delete(r.tasks, id)
+	}
+}
+
+// reload rebuilds an execution from the store after a failed commit.
+func (e *Engine) reload(arn string) {
+	ex, err := e.deps.Store.GetExecution(e.ctx, arn)
+	if err != nil || ex.Status != interp.Running {
+		return
+	}
+	if err := e.recover(e.ctx, ex); err != nil {
+		e.log.Error("reload execution", "arn", arn, "err", err)
+	}
+}
+
+// due turns a timer's time into when it should really fire, under the
+// wait scale, counting from the step that set it.
+func (e *Engine) due(setAt, at time.Time) time.Time {
+	switch {
+	case e.cfg.WaitScale < 0:
+		return e.clock()
+	case e.cfg.WaitScale == 1:
+		return at
+	}
+	return setAt.Add(time.Duration(float64(at.Sub(setAt)) * e.cfg.WaitScale))
+}
+
+// dispatch carries out a committed step's commands.
+func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
+	for _, c := range cmds {
+		switch c := c.(type) {
+		case interp.RunTask:
+			e.runTask(r, c)
+		case interp.CancelTask:
+			if cancel, ok := r.tasks[c.TaskID]; ok {
+				cancel()
+				delete(r.tasks, c.TaskID)
+			}
+		case interp.SetTimer:
+			e.timers.add(r.arn, c.TimerID, e.due(stepTime, c.At))
+		case interp.CancelTimer:
+			e.timers.remove(r.arn, c.TimerID)
+		}
+	}
+}
+
+// runTask invokes a task's resource in the background and delivers the
+// answer as the execution's next input.
+func (e *Engine) runTask(r *run, task interp.RunTask) {
+	ctx, cancel := context.WithCancel(e.ctx)
+	r.tasks[task.TaskID] = cancel
+	arn := r.arn
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer cancel()
+		out, err := e.deps.Invoker.Invoke(ctx, task)
+		if ctx.Err() != nil {
+			return // cancelled, or the engine is stopping: replay will redo it
+		}
+		var in interp.Input
+		if err != nil {
+			var te *TaskError
+			if !errors.As(err, &te) {
+				te = &TaskError{Name: "States.TaskFailed", Cause: err.Error()}
+			}
+			in = interp.TaskFailed{Time: e.clock().UTC(), TaskID: task.TaskID, Error: te.Name, Cause: te.Cause}
+		} else {
+			in = interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: task.TaskID, Output: out}
+		}
+		e.deliver(arn, in)
+	}()
+}
+
+func (e *Engine) fireTimer(arn string, id int64) {
+	e.deliver(arn, interp.TimerFired{Time: e.clock().UTC(), TimerID: id})
+}
+
+// recover rebuilds a running execution from its journal and resumes what
+// it waits for: timers are armed again and unanswered tasks run again (a
+// task runs at least once, as on AWS).
+func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
+	sm, err := e.deps.Store.GetStateMachine(ctx, ex.StateMachineARN)
+	if err != nil {
+		// The machine was deleted; the execution still runs its snapshot.
+		sm = store.StateMachine{ARN: ex.StateMachineARN, Name: nameOf(ex.StateMachineARN)}
+	}
+	def, err := asl.Parse([]byte(ex.Definition))
+	if err != nil {
+		return fmt.Errorf("definition: %w", err)
+	}
+	in, err := value.ParseString(ex.Input)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	entries, err := e.deps.Store.Journal(ctx, ex.ARN)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	journal := make([]interp.Input, len(entries))
+	for i, b := range entries {
+		if journal[i], err = interp.UnmarshalInput(b); err != nil {
+			return err
+		}
+	}
+	r := &run{arn: ex.ARN, x: interp.New(def, interpInfo(ex, sm, in)), version: ex.Version, tasks: map[int64]context.CancelFunc{}}
+	out, _ := interp.Replay(r.x, journal)
+	if r.x.Status() != interp.Running {
+		return nil
+	}
+	stepTime := e.clock()
+	if len(journal) > 0 {
+		stepTime = interp.InputTime(journal[len(journal)-1])
+	}
+	e.mu.Lock()
+	e.active[r.arn] = r
+	e.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range out.Timers {
+		e.timers.add(r.arn, t.TimerID, e.due(stepTime, t.At))
+	}
+	for _, t := range out.Tasks {
+		e.runTask(r, t)
+	}
+	return nil
+}
+
+func nameOf(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == ':' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}
+
+// StopExecution aborts a running execution.
+func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (time.Time, error) {
+	now := e.clock().UTC()
+	err := e.deliver(arn, interp.Stop{Time: now, Error: errName, Cause: cause})
+	if err == nil {
+		return now, nil
+	}
+	ex, gerr := e.deps.Store.GetExecution(ctx, arn)
+	if gerr != nil {
+		return time.Time{}, fmt.Errorf("%w: %s", ErrExecutionNotFound, arn)
+	}
+	if ex.Status != interp.Running {
+		return ex.StopDate, nil
+	}
+	return time.Time{}, err
+}
+
+// DescribeExecution returns an execution's summary.
+func (e *Engine) DescribeExecution(ctx context.Context, arn string) (store.Execution, error) {
+	ex, err := e.deps.Store.GetExecution(ctx, arn)
+	if err != nil {
+		return store.Execution{}, fmt.Errorf("%w: %s", ErrExecutionNotFound, arn)
+	}
+	return ex, nil
+}
+
+// ListExecutions lists executions of a state machine.
+func (e *Engine) ListExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]store.Execution, string, error) {
+	return e.deps.Store.ListExecutions(ctx, f, p)
+}
+
+// History returns an execution's events as stored.
+func (e *Engine) History(ctx context.Context, arn string, after int64, limit int, reverse bool) ([]store.Event, error) {
+	if _, err := e.deps.Store.GetExecution(ctx, arn); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrExecutionNotFound, arn)
+	}
+	return e.deps.Store.History(ctx, arn, after, limit, reverse)
+}
+
+// Active returns how many Standard executions are running in memory.
+func (e *Engine) Active() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.active)
+}

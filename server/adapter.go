@@ -1,0 +1,222 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/cairn-sfn/cairn/api"
+	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// executions serves the API's execution actions with the engine.
+type executions struct {
+	e *engine.Engine
+}
+
+var _ api.Executions = executions{}
+
+// apiError maps the engine's errors onto AWS's.
+func apiError(err error) error {
+	var ae *api.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ae):
+		return err
+	case errors.Is(err, engine.ErrStateMachineNotFound):
+		return api.Errorf(api.StateMachineDoesNotExist, "%s", err.Error())
+	case errors.Is(err, engine.ErrExecutionNotFound), errors.Is(err, store.ErrNotFound):
+		return api.Errorf(api.ExecutionDoesNotExist, "%s", err.Error())
+	case errors.Is(err, engine.ErrExecutionExists):
+		return api.Errorf(api.ExecutionAlreadyExists, "%s", err.Error())
+	case errors.Is(err, engine.ErrInvalidDefinition):
+		return api.Errorf(api.InvalidDefinition, "%s", err.Error())
+	case errors.Is(err, engine.ErrNotExpress):
+		return api.Errorf(api.StateMachineTypeNotSupported, "This operation is not supported by this type of state machine")
+	}
+	return err
+}
+
+func (a executions) StartExecution(ctx context.Context, in *api.StartExecutionInput) (*api.StartExecutionOutput, error) {
+	ex, err := a.e.StartExecution(ctx, engine.StartRequest{StateMachineARN: in.StateMachineArn, Name: in.Name, Input: in.Input, TraceHeader: in.TraceHeader})
+	if err != nil {
+		return nil, apiError(err)
+	}
+	return &api.StartExecutionOutput{ExecutionArn: ex.ARN, StartDate: api.At(ex.StartDate)}, nil
+}
+
+func (a executions) StartSyncExecution(ctx context.Context, in *api.StartSyncExecutionInput) (*api.StartSyncExecutionOutput, error) {
+	res, err := a.e.StartSyncExecution(ctx, engine.StartRequest{StateMachineARN: in.StateMachineArn, Name: in.Name, Input: in.Input, TraceHeader: in.TraceHeader})
+	if err != nil {
+		return nil, apiError(err)
+	}
+	out := &api.StartSyncExecutionOutput{
+		ExecutionArn: res.ExecutionARN, StateMachineArn: res.StateMachineARN, Name: res.Name,
+		StartDate: api.At(res.StartDate), StopDate: api.At(res.StopDate), Status: res.Status,
+		Error: res.Error, Cause: res.Cause, TraceHeader: res.TraceHeader,
+		BillingDetails: &api.BillingDetails{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billedMillis(res)},
+	}
+	if in.IncludedData != "METADATA_ONLY" {
+		out.Input, out.Output = res.Input, res.Output
+		out.InputDetails = &api.CloudWatchEventsExecutionDataDetails{Included: true}
+		out.OutputDetails = &api.CloudWatchEventsExecutionDataDetails{Included: true}
+	}
+	return out, nil
+}
+
+// billedMillis rounds the run time up to the next 100 ms, as AWS bills
+// Express executions.
+func billedMillis(r engine.SyncResult) int64 {
+	ms := r.Billed.Milliseconds()
+	return (ms/100 + 1) * 100
+}
+
+func (a executions) StopExecution(ctx context.Context, in *api.StopExecutionInput) (*api.StopExecutionOutput, error) {
+	at, err := a.e.StopExecution(ctx, in.ExecutionArn, in.Error, in.Cause)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	return &api.StopExecutionOutput{StopDate: api.At(at)}, nil
+}
+
+func (a executions) DescribeExecution(ctx context.Context, in *api.DescribeExecutionInput) (*api.DescribeExecutionOutput, error) {
+	ex, err := a.e.DescribeExecution(ctx, in.ExecutionArn)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	zero := int32(ex.RedriveCount)
+	out := &api.DescribeExecutionOutput{
+		ExecutionArn: ex.ARN, StateMachineArn: ex.StateMachineARN, Name: ex.Name, Status: ex.Status,
+		StartDate: api.At(ex.StartDate), TraceHeader: ex.TraceHeader, Error: ex.Error, Cause: ex.Cause,
+		StateMachineVersionArn: ex.VersionARN, StateMachineAliasArn: ex.AliasARN, RedriveCount: &zero,
+		RedriveStatus: "NOT_REDRIVABLE",
+	}
+	if !ex.StopDate.IsZero() {
+		out.StopDate = api.At(ex.StopDate)
+	}
+	if in.IncludedData != "METADATA_ONLY" {
+		out.Input = ex.Input
+		out.InputDetails = &api.CloudWatchEventsExecutionDataDetails{Included: true}
+		if ex.Status == "SUCCEEDED" {
+			out.Output = ex.Output
+			out.OutputDetails = &api.CloudWatchEventsExecutionDataDetails{Included: true}
+		}
+	}
+	if ex.Status == "RUNNING" || ex.Status == "SUCCEEDED" {
+		out.RedriveStatusReason = "Execution is " + ex.Status + " and cannot be redriven"
+	}
+	return out, nil
+}
+
+func (a executions) ListExecutions(ctx context.Context, in *api.ListExecutionsInput) (*api.ListExecutionsOutput, error) {
+	f := store.ExecutionFilter{StateMachineARN: in.StateMachineArn, Status: in.StatusFilter}
+	if arn, ok := api.ParseARN(in.StateMachineArn); ok && arn.Qualifier != "" {
+		base := in.StateMachineArn[:len(in.StateMachineArn)-len(arn.Qualifier)-1]
+		f.StateMachineARN = base
+		if arn.Qualifier[0] >= '0' && arn.Qualifier[0] <= '9' {
+			f.VersionARN = in.StateMachineArn
+		} else {
+			f.AliasARN = in.StateMachineArn
+		}
+	}
+	list, next, err := a.e.ListExecutions(ctx, f, store.Page{After: in.NextToken, Limit: int(in.MaxResults)})
+	if err != nil {
+		return nil, apiError(err)
+	}
+	out := &api.ListExecutionsOutput{Executions: make([]api.ExecutionListItem, 0, len(list)), NextToken: next}
+	for _, ex := range list {
+		item := api.ExecutionListItem{
+			ExecutionArn: ex.ARN, StateMachineArn: ex.StateMachineARN, Name: ex.Name, Status: ex.Status,
+			StartDate: api.At(ex.StartDate), StateMachineVersionArn: ex.VersionARN, StateMachineAliasArn: ex.AliasARN,
+		}
+		if !ex.StopDate.IsZero() {
+			item.StopDate = api.At(ex.StopDate)
+		}
+		out.Executions = append(out.Executions, item)
+	}
+	return out, nil
+}
+
+func (a executions) GetExecutionHistory(ctx context.Context, in *api.GetExecutionHistoryInput) (*api.GetExecutionHistoryOutput, error) {
+	var after int64
+	if in.NextToken != "" {
+		n, err := strconv.ParseInt(in.NextToken, 10, 64)
+		if err != nil {
+			return nil, api.Errorf(api.ValidationException, "Invalid pagination token")
+		}
+		after = n
+	}
+	limit := int(in.MaxResults)
+	if limit <= 0 {
+		limit = 1000
+	}
+	events, err := a.e.History(ctx, in.ExecutionArn, after, limit+1, in.ReverseOrder)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	out := &api.GetExecutionHistoryOutput{Events: make([]api.HistoryEvent, 0, len(events))}
+	if len(events) > limit {
+		events = events[:limit]
+		out.NextToken = strconv.FormatInt(events[len(events)-1].ID, 10)
+	}
+	include := in.IncludeExecutionData == nil || *in.IncludeExecutionData
+	for _, ev := range events {
+		data := ev.JSON
+		if !include {
+			data = withoutExecutionData(data)
+		}
+		var h api.HistoryEvent
+		if err := json.Unmarshal(data, &h); err != nil {
+			return nil, err
+		}
+		out.Events = append(out.Events, h)
+	}
+	return out, nil
+}
+
+func (a executions) DescribeStateMachineForExecution(ctx context.Context, in *api.DescribeStateMachineForExecutionInput) (*api.DescribeStateMachineForExecutionOutput, error) {
+	ex, err := a.e.DescribeExecution(ctx, in.ExecutionArn)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	return &api.DescribeStateMachineForExecutionOutput{
+		StateMachineArn: ex.StateMachineARN, Name: nameOf(ex.StateMachineARN), Definition: ex.Definition,
+		RoleArn: ex.RoleARN, UpdateDate: api.At(ex.StartDate),
+	}, nil
+}
+
+func (a executions) RedriveExecution(ctx context.Context, in *api.RedriveExecutionInput) (*api.RedriveExecutionOutput, error) {
+	return nil, api.Errorf(api.ExecutionNotRedrivable, "RedriveExecution is not supported yet")
+}
+
+// withoutExecutionData drops the input and output of an event's details,
+// as GetExecutionHistory does when includeExecutionData is false.
+func withoutExecutionData(event []byte) []byte {
+	v, err := value.Parse(event)
+	o, ok := v.(*value.Object)
+	if err != nil || !ok {
+		return event
+	}
+	for _, k := range o.Keys() {
+		if d, ok := o.Get(k); ok {
+			if details, ok := d.(*value.Object); ok {
+				details.Delete("input")
+				details.Delete("output")
+			}
+		}
+	}
+	return value.Marshal(o)
+}
+
+func nameOf(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == ':' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}

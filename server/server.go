@@ -1,0 +1,164 @@
+// Package server assembles a running Cairn: the store, the engine and the
+// AWS Step Functions API on an HTTP listener. `cairn serve` and the tests
+// use the same Server, so Cairn can be embedded in a Go program:
+//
+//	srv, err := server.New(server.Config{DataDir: "cairn-data"})
+//	err = srv.Start(ctx)
+//	defer srv.Stop()
+//	fmt.Println(srv.URL())
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cairn-sfn/cairn/api"
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/engine"
+)
+
+// Config is what a server needs to know. The zero value serves on
+// 127.0.0.1:8083 with SQLite in ./cairn-data.
+type Config struct {
+	// Addr is the listen address; default "127.0.0.1:8083" (Step Functions
+	// Local's port). Use "127.0.0.1:0" for a random port.
+	Addr string
+	// DataDir holds the SQLite database; default "cairn-data". Ignored when
+	// Store is given.
+	DataDir string
+	// Region and Account go into ARNs; defaults us-east-1 and 123456789012.
+	Region  string
+	Account string
+	// WaitScale multiplies real waiting (Wait states, retry intervals,
+	// timeouts); default 1. Negative: do not wait at all.
+	WaitScale float64
+	// Retention is how long ended executions are kept; 0 keeps them.
+	Retention time.Duration
+}
+
+// Deps are optional collaborators; zero values get defaults.
+type Deps struct {
+	Store   engine.Store   // nil: SQLite in Config.DataDir
+	Invoker engine.Invoker // nil: tasks fail with States.Runtime
+	Logger  *slog.Logger
+}
+
+// Server is a running Cairn.
+type Server struct {
+	cfg    Config
+	deps   Deps
+	ownsDB bool
+	engine *engine.Engine
+	http   *http.Server
+	ln     net.Listener
+	done   chan struct{}
+}
+
+// New prepares a server; nothing runs until Start.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8083"
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "cairn-data"
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Server{cfg: cfg, deps: deps}, nil
+}
+
+// Start opens the store, recovers unfinished executions and starts
+// serving.
+func (s *Server) Start(ctx context.Context) error {
+	if s.deps.Store == nil {
+		st, err := openSQLite(ctx, s.cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		s.deps.Store, s.ownsDB = st, true
+	}
+	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale, Retention: s.cfg.Retention},
+		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger})
+	if err != nil {
+		return err
+	}
+	if err := eng.Start(ctx); err != nil {
+		return err
+	}
+	s.engine = eng
+	apiSrv, err := api.New(api.Config{Region: s.cfg.Region, AccountID: s.cfg.Account}, api.Deps{
+		Store:      s.deps.Store,
+		Validator:  Validate,
+		Executions: executions{e: eng},
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		eng.Stop()
+		return fmt.Errorf("listen: %w", err)
+	}
+	s.ln = ln
+	s.http = &http.Server{Handler: apiSrv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.deps.Logger.Error("serve", "err", err)
+		}
+	}()
+	s.deps.Logger.Info("cairn serving", "addr", ln.Addr().String(), "data", s.cfg.DataDir)
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL returns the endpoint URL for AWS clients.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Engine returns the server's engine.
+func (s *Server) Engine() *engine.Engine { return s.engine }
+
+// Stop stops serving, lets in-flight requests finish and closes the store.
+func (s *Server) Stop() error {
+	if s.http == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	<-s.done
+	s.engine.Stop()
+	if s.ownsDB {
+		if cerr := s.deps.Store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Validate checks a definition for the API, including the patterns
+// Express state machines may not use.
+func Validate(definition []byte, typ string) []api.Diagnostic {
+	_, err := asl.ParseFor(definition, typ)
+	var ve *asl.ValidationError
+	if errors.As(err, &ve) {
+		out := make([]api.Diagnostic, len(ve.Diagnostics))
+		for i, d := range ve.Diagnostics {
+			out[i] = api.Diagnostic{Code: d.Code, Location: d.Location, Message: d.Message}
+		}
+		return out
+	}
+	if err != nil {
+		return []api.Diagnostic{{Code: asl.CodeSchema, Message: err.Error()}}
+	}
+	return nil
+}
