@@ -139,6 +139,7 @@ func TestEvalSemantics(t *testing.T) {
 		{`items[0] ~> |$|{"price": 6}, ["tags"]|`, `{"id":"a","price":6,"qty":2}`},
 		{`($ ~> |items|{"sale": true}|).items[sale] ~> $count()`, `3`},
 		{`(items ~> |$|{"x": 1}|; items[0].x)`, `undefined`},
+		{`{"a": {"b": 1}} ~> |a|{"self": $}|`, `{"a": {"b": 1, "self": {"b": 1}}}`},
 		// blocks and scoping
 		{`($a := 1; ($a := 2); $a)`, `1`},
 		{`()`, `undefined`},

@@ -249,11 +249,13 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (an
 		}
 		return ev.apply(f.g, []any{r}, input, env)
 	case *transformFn:
-		var a any = undefined
-		if len(args) > 0 {
-			a = args[0]
+		// jsonata-js gives the transform function the signature <(oa):o>.
+		sig, _ := parseSignature("<(oa):o>")
+		checked, err := sig.validate(args, input)
+		if err != nil {
+			return nil, err
 		}
-		return f.run(a)
+		return f.run(checked[0])
 	case *regexFn:
 		if len(args) == 0 || isUndef(args[0]) {
 			return undefined, nil
@@ -353,7 +355,9 @@ func (t *transformFn) run(obj any) (any, error) {
 			}
 			if isObj {
 				for k, v := range u.All() {
-					obj.Set(k, v)
+					// A copy: the update may hold the match itself (say
+					// {"self": $}), and the result must stay a tree.
+					obj.Set(k, deepClone(v))
 				}
 			}
 		}

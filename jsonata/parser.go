@@ -56,23 +56,18 @@ func parse(src string) (*node, error) {
 	return ast, nil
 }
 
-// operandEnds reports whether t ends an operand, after which '/' divides.
-func operandEnds(t token) bool {
-	switch t.kind {
-	case tokName, tokVariable, tokString, tokNumber, tokValue, tokRegex:
-		return true
-	case tokOperator:
-		switch t.value {
-		case ")", "]", "}":
-			return true
-		}
-	}
-	return false
-}
-
 // advance checks that the current token is id (when id is non-empty) and
-// reads the next one.
-func (p *parser) advance(id string) error {
+// reads the next one, where an operand may start: '/' opens a regex.
+func (p *parser) advance(id string) error { return p.advanceMode(id, false) }
+
+// advanceInfix is advance where an operator may follow: '/' divides.
+// jsonata-js reads the token after an operand's first token, and after a
+// closing ')' of a call or block, ']' of an array or predicate and '}' of
+// an object, this way; after anything else a '/' starts a regex (so
+// "a[] / 2" is a syntax error there too).
+func (p *parser) advanceInfix(id string) error { return p.advanceMode(id, true) }
+
+func (p *parser) advanceMode(id string, infix bool) error {
 	if id != "" && p.tok.id() != id {
 		if p.tok.kind == tokEnd {
 			return syntaxErr("S0203", p.tok.start, id, "expected %q before end of expression", id)
@@ -80,7 +75,7 @@ func (p *parser) advance(id string) error {
 		return syntaxErr("S0202", p.tok.start, p.tok.value, "expected %q, got %q", id, p.tok.value)
 	}
 	p.prev = p.tok
-	t, err := p.lex.next(!operandEnds(p.prev) || p.prev.kind == tokEnd && p.prev.pos == 0 && p.prev.start == 0 && p.prev.value == "")
+	t, err := p.lex.next(!infix)
 	if err != nil {
 		return err
 	}
@@ -107,7 +102,7 @@ func (p *parser) expression(rbp int) (*node, error) {
 		return nil, syntaxErr("U1001", p.tok.start, p.tok.value, "expression is nested too deeply")
 	}
 	t := p.tok
-	if err := p.advance(""); err != nil {
+	if err := p.advanceInfix(""); err != nil {
 		return nil, err
 	}
 	left, err := p.nud(t)
@@ -182,7 +177,7 @@ func (p *parser) nud(t token) (*node, error) {
 				return nil, err
 			}
 		}
-		return n, p.advance(")")
+		return n, p.advanceInfix(")")
 	case "[":
 		n := &node{typ: nUnary, op: "[", pos: pos}
 		if p.tok.id() != "]" {
@@ -211,7 +206,7 @@ func (p *parser) nud(t token) (*node, error) {
 				}
 			}
 		}
-		return n, p.advance("]")
+		return n, p.advanceInfix("]")
 	case "{":
 		pairs, err := p.objectPairs()
 		if err != nil {
@@ -267,7 +262,7 @@ func (p *parser) objectPairs() ([][2]*node, error) {
 			}
 		}
 	}
-	return pairs, p.advance("}")
+	return pairs, p.advanceInfix("}")
 }
 
 func (p *parser) led(t token, left *node) (*node, error) {
@@ -287,7 +282,7 @@ func (p *parser) led(t token, left *node) (*node, error) {
 		}
 		return &node{typ: nApply, op: op, lhs: left, rhs: rhs, pos: pos}, nil
 	case "??", "?:":
-		rhs, err := p.expression(bindingPower[op])
+		rhs, err := p.expression(0) // as jsonata-js: the right side takes all that follows
 		if err != nil {
 			return nil, err
 		}
@@ -346,7 +341,7 @@ func (p *parser) led(t token, left *node) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{typ: nPredRaw, lhs: left, rhs: rhs, pos: pos}, p.advance("]")
+		return &node{typ: nPredRaw, lhs: left, rhs: rhs, pos: pos}, p.advanceInfix("]")
 	case "{":
 		pairs, err := p.objectPairs()
 		if err != nil {
@@ -416,7 +411,7 @@ func (p *parser) call(t token, left *node) (*node, error) {
 			}
 		}
 	}
-	if err := p.advance(")"); err != nil {
+	if err := p.advanceInfix(")"); err != nil {
 		return nil, err
 	}
 	if left.typ != nName || (left.str != "function" && left.str != "λ") {
@@ -841,6 +836,8 @@ func tailCallOptimize(e *node) *node {
 		if e.els != nil {
 			e.els = tailCallOptimize(e.els)
 		}
+	case nCoalesce, nElvis:
+		e.rhs = tailCallOptimize(e.rhs)
 	case nBlock:
 		if n := len(e.expressions); n > 0 {
 			e.expressions[n-1] = tailCallOptimize(e.expressions[n-1])
