@@ -79,6 +79,7 @@ func TestRawProtocol(t *testing.T) {
 		{"unknown action", "AWSStepFunctions.LaunchRocket", `{}`, nil, 400, "UnknownOperationException", "LaunchRocket"},
 		{"other service", "DynamoDB_20120810.ListTables", `{}`, nil, 400, "UnknownOperationException", ""},
 		{"missing members", create, `{}`, nil, 400, "ValidationException", "3 validation errors detected: Value null at 'name'"},
+		{"validate without definition", "AWSStepFunctions.ValidateStateMachineDefinition", `{}`, nil, 400, "ValidationException", "Value null at 'definition'"},
 		{"oversized body", create, `{"definition":"` + strings.Repeat("x", 1<<20) + `"}`, nil, 413, "RequestEntityTooLargeException", ""},
 		{"GET", create, ``, func(r *http.Request) { r.Method = http.MethodGet }, 405, "MethodNotAllowed", ""},
 		{"empty body lists", "AWSStepFunctions.ListActivities", ``, nil, 200, "", ""},

@@ -465,8 +465,12 @@ func (s *Server) ListStateMachines(ctx context.Context, in *ListStateMachinesInp
 
 func (s *Server) ValidateStateMachineDefinition(ctx context.Context, in *ValidateStateMachineDefinitionInput) (*ValidateStateMachineDefinitionOutput, error) {
 	var v violations
-	v.required("definition", in.Definition == "")
-	if len(in.Definition) > maxDefinitionBytes {
+	v.required("definition", in.Definition == nil)
+	def := ""
+	if in.Definition != nil {
+		def = *in.Definition
+	}
+	if len(def) > maxDefinitionBytes {
 		v.add("Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", maxDefinitionBytes)
 	}
 	v.enum("type", in.Type, typeStandard, typeExpress)
@@ -480,11 +484,16 @@ func (s *Server) ValidateStateMachineDefinition(ctx context.Context, in *Validat
 		typ = typeStandard
 	}
 	out := &ValidateStateMachineDefinitionOutput{Result: "OK", Diagnostics: []ValidateStateMachineDefinitionDiagnostic{}}
-	if s.deps.Validator == nil {
-		return out, nil
+	var diags []Diagnostic
+	switch {
+	case strings.TrimSpace(def) == "":
+		// What AWS answers for an empty definition, validator or not.
+		diags = []Diagnostic{{Code: "SCHEMA_VALIDATION_FAILED", Message: "Definition must be a valid JSON object"}}
+	case s.deps.Validator != nil:
+		diags = s.deps.Validator([]byte(def), typ)
 	}
 	limit := pageSize(in.MaxResults)
-	for _, d := range s.deps.Validator([]byte(in.Definition), typ) {
+	for _, d := range diags {
 		sev := d.Severity
 		if sev == "" {
 			sev = "ERROR"

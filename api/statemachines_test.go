@@ -314,6 +314,7 @@ func TestValidateStateMachineDefinition(t *testing.T) {
 		truncated bool
 	}{
 		{"ok", sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(passDef)}, "OK", nil, false},
+		{"empty definition", sfn.ValidateStateMachineDefinitionInput{Definition: aws.String("")}, "FAIL", []string{"SCHEMA_VALIDATION_FAILED"}, false},
 		{"errors only by default", sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(bad)}, "FAIL",
 			[]string{"SCHEMA_VALIDATION_FAILED", "MISSING_TRANSITION_TARGET", "MISSING_TRANSITION_TARGET"}, false},
 		{"warnings on request", sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(bad), Severity: types.ValidateStateMachineDefinitionSeverityWarning}, "FAIL",

@@ -128,10 +128,12 @@ type ListStateMachinesOutput struct {
 }
 
 type ValidateStateMachineDefinitionInput struct {
-	Definition string `json:"definition"`
-	Type       string `json:"type"`
-	Severity   string `json:"severity"` // ERROR | WARNING: the least severe kind returned
-	MaxResults int32  `json:"maxResults"`
+	// Definition is a pointer because AWS tells absent (a
+	// ValidationException) from empty (a FAIL diagnostic).
+	Definition *string `json:"definition"`
+	Type       string  `json:"type"`
+	Severity   string  `json:"severity"` // ERROR | WARNING: the least severe kind returned
+	MaxResults int32   `json:"maxResults"`
 }
 
 type ValidateStateMachineDefinitionDiagnostic struct {
