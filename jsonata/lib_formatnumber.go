@@ -105,35 +105,91 @@ func concatRunes(parts ...[]rune) []rune {
 // expansion jsToFixed works from has fewer than 1100.
 const maxFractionDigits = 1000
 
-// jsToFixed is Number.prototype.toFixed for x >= 0: exact decimal
-// expansion rounded half up, or the exponent form from 1e21 on.
+// jsToFixed is Number.prototype.toFixed for x >= 0: the exact decimal
+// value rounded half up, or the exponent form from 1e21 on.
 func jsToFixed(x float64, digits int) string {
 	if x >= 1e21 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return jsNumberString(x)
 	}
-	exact := new(big.Float).SetFloat64(x).Text('f', 1100)
-	dot := strings.IndexByte(exact, '.')
-	intPart, frac := exact[:dot], exact[dot+1:]
-	kept := []byte(intPart + frac[:digits])
-	if frac[digits] >= '5' {
-		i := len(kept) - 1
-		for ; i >= 0; i-- {
-			if kept[i] == '9' {
-				kept[i] = '0'
-				continue
-			}
-			kept[i]++
-			break
+	var all string
+	var intLen int
+	if d, e, ok := shortestDigits(x); ok && e+1+digits <= maxShortcutDigits && !onMidpoint(d, e+1+digits) {
+		// Few enough digits: rounding the shortest representation gives
+		// the same as rounding the exact value (see shortestDigits).
+		k := e + 1 + digits
+		if k < 0 {
+			d, k = "", 0
 		}
-		if i < 0 {
-			kept = append([]byte{'1'}, kept...)
+		for len(d) < k {
+			d += "0"
 		}
+		kept, carry := roundHalfUp(d[:k], d[k:])
+		if carry {
+			kept = "1" + kept
+		}
+		all, intLen = kept, len(kept)-digits
+	} else {
+		text := new(big.Float).SetFloat64(x).Text('f', 1100)
+		dot := strings.IndexByte(text, '.')
+		kept, carry := roundHalfUp(text[:dot]+text[dot+1:dot+1+digits], text[dot+1+digits:])
+		if carry {
+			kept = "1" + kept
+		}
+		all, intLen = kept, len(kept)-digits
 	}
-	n := len(kept) - digits
+	for intLen <= 0 {
+		all, intLen = "0"+all, intLen+1
+	}
 	if digits == 0 {
-		return string(kept)
+		return all
 	}
-	return string(kept[:n]) + "." + string(kept[n:])
+	return all[:intLen] + "." + all[intLen:]
+}
+
+// maxShortcutDigits is how many significant digits a rounding may keep
+// and still be done on the shortest representation: a double's shortest
+// digits lie within half a unit in the last place of its exact value, so
+// on a decimal grid coarser than that (15 digits or fewer) no rounding
+// midpoint lies between the two, and they round alike unless the
+// shortest digits are the midpoint itself (onMidpoint).
+const maxShortcutDigits = 15
+
+// onMidpoint reports whether digits, cut after k, end in exactly "5":
+// the shortest form then sits on the rounding midpoint while the exact
+// value may lie either side of it (9.995 is 9.99499…).
+func onMidpoint(digits string, k int) bool {
+	return k >= 0 && k < len(digits) && digits[k:] == "5"
+}
+
+// shortestDigits returns x's shortest round-trip decimal digits and the
+// power of ten of the first one (x = 0.d₁d₂… × 10^(e+1)).
+func shortestDigits(x float64) (string, int, bool) {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return "", 0, false
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'e', -1, 64)
+	i := strings.IndexByte(s, 'e')
+	e, err := strconv.Atoi(s[i+1:])
+	return strings.Replace(s[:i], ".", "", 1), e, err == nil
+}
+
+// roundHalfUp rounds the decimal digit string kept by the digits that
+// follow it; carry reports a carry out of the first digit (kept is then
+// all zeros, or empty).
+func roundHalfUp(kept, rest string) (string, bool) {
+	if rest == "" || rest[0] < '5' {
+		return kept, false
+	}
+	b := []byte(kept)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == '9' {
+			b[i] = '0'
+			continue
+		}
+		b[i]++
+		return string(b), false
+	}
+	return string(b), true
 }
 
 // jsToPrecision is Number.prototype.toPrecision's digits for finite x,
@@ -148,27 +204,22 @@ func jsToPrecision(x float64, p int) string {
 	if x < 0 {
 		sign, x = "-", -x
 	}
-	exact := new(big.Float).SetFloat64(x).Text('e', 1100) // d.ddd…e±xx, exact
-	e := strings.IndexByte(exact, 'e')
-	mant := strings.Replace(exact[:e], ".", "", 1)
-	exp, _ := strconv.Atoi(exact[e+1:])
-	kept := []byte(mant[:p])
-	if mant[p] >= '5' {
-		i := len(kept) - 1
-		for ; i >= 0; i-- {
-			if kept[i] == '9' {
-				kept[i] = '0'
-				continue
-			}
-			kept[i]++
-			break
-		}
-		if i < 0 {
-			kept = append([]byte{'1'}, kept[:len(kept)-1]...)
-			exp++
-		}
+	mant, exp, _ := shortestDigits(x)
+	if p > maxShortcutDigits || onMidpoint(mant, p) {
+		text := new(big.Float).SetFloat64(x).Text('e', 1100)
+		e := strings.IndexByte(text, 'e')
+		mant = strings.Replace(text[:e], ".", "", 1)
+		exp, _ = strconv.Atoi(text[e+1:])
 	}
-	return sign + string(kept[:1]) + "." + string(kept[1:]) + "e" + strconv.Itoa(exp)
+	for len(mant) < p {
+		mant += "0"
+	}
+	kept, carry := roundHalfUp(mant[:p], mant[p:])
+	if carry {
+		kept = "1" + kept[:len(kept)-1]
+		exp++
+	}
+	return sign + kept[:1] + "." + kept[1:] + "e" + strconv.Itoa(exp)
 }
 
 // numberPicture is one analysed sub-picture of a format-number picture.

@@ -1,6 +1,11 @@
 package jsonata
 
 import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -128,6 +133,78 @@ func TestLibJSToPrecision(t *testing.T) {
 	} {
 		if got := jsParseNumber(jsToPrecision(c.x, c.p)); got != c.want {
 			t.Errorf("jsToPrecision(%v, %d) = %v, want %v", c.x, c.p, got, c.want)
+		}
+	}
+}
+
+// exactToFixed and exactToPrecision round the exact binary value, the
+// reference the shortcuts in jsToFixed and jsToPrecision must agree with.
+func exactToFixed(x float64, digits int) string {
+	text := new(big.Float).SetFloat64(x).Text('f', 1100)
+	dot := strings.IndexByte(text, '.')
+	kept, carry := roundHalfUp(text[:dot]+text[dot+1:dot+1+digits], text[dot+1+digits:])
+	if carry {
+		kept = "1" + kept
+	}
+	n := len(kept) - digits
+	if digits == 0 {
+		return kept
+	}
+	return kept[:n] + "." + kept[n:]
+}
+
+func exactToPrecision(x float64, p int) string {
+	text := new(big.Float).SetFloat64(math.Abs(x)).Text('e', 1100)
+	e := strings.IndexByte(text, 'e')
+	mant := strings.Replace(text[:e], ".", "", 1)
+	exp, _ := strconv.Atoi(text[e+1:])
+	kept, carry := roundHalfUp(mant[:p], mant[p:])
+	if carry {
+		kept = "1" + kept[:len(kept)-1]
+		exp++
+	}
+	sign := ""
+	if x < 0 {
+		sign = "-"
+	}
+	return sign + kept[:1] + "." + kept[1:] + "e" + strconv.Itoa(exp)
+}
+
+// TestLibRoundingShortcuts checks the shortest-digits shortcuts against
+// exact rounding on random values, ties (k + 0.5) and short decimals.
+func TestLibRoundingShortcuts(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 20000 {
+		var x float64
+		switch i % 5 {
+		case 4:
+			x = (math.Round(r.Float64()*1e5)*10 + 5) / math.Pow(10, float64(1+r.IntN(8)))
+		case 0:
+			x = r.Float64() * math.Pow(10, float64(r.IntN(30)-15))
+		case 1:
+			x = (math.Floor(r.Float64()*1e6) + 0.5) / math.Pow(2, float64(r.IntN(12)))
+		case 2:
+			x = math.Round(r.Float64()*1e9) / math.Pow(10, float64(r.IntN(12)))
+		default:
+			x = math.Float64frombits(r.Uint64() >> 2)
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x >= 1e21 {
+			continue
+		}
+		dp, p := r.IntN(12), 1+r.IntN(15)
+		if d, e, ok := shortestDigits(x); ok && i%5 == 4 && len(d) > 1 {
+			// cut just before the final 5: the midpoint cases
+			p, dp = len(d)-1, max(len(d)-1-(e+1), 0)
+		}
+		if got, want := jsToFixed(x, dp), exactToFixed(x, dp); got != want {
+			t.Fatalf("jsToFixed(%v, %d) = %s, exact %s", x, dp, got, want)
+		}
+		if x == 0 {
+			continue
+		}
+		if got, want := jsToPrecision(x, p), exactToPrecision(x, p); got != want {
+			t.Fatalf("jsToPrecision(%v, %d) = %s, exact %s", x, p, got, want)
 		}
 	}
 }
