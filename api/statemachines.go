@@ -88,11 +88,7 @@ func checkLogging(l *LoggingConfiguration, v *violations) (LoggingConfiguration,
 		out.Level = "OFF"
 	}
 	v.enum("loggingConfiguration.level", out.Level, "ALL", "ERROR", "FATAL", "OFF")
-	if len(out.Destinations) > 1 {
-		v.add("Value at 'loggingConfiguration.destinations' failed to satisfy constraint: Member must have length less than or equal to 1")
-		return out, nil
-	}
-	if out.Level != "OFF" && len(out.Destinations) == 0 {
+	if len(out.Destinations) > 1 || out.Level != "OFF" && len(out.Destinations) == 0 {
 		return out, Errorf(InvalidLoggingConfiguration, "Invalid Logging Configuration: Must specify exactly one Log Destination.")
 	}
 	for _, d := range out.Destinations {

@@ -168,6 +168,12 @@ func TestCreateStateMachineErrors(t *testing.T) {
 		}, func(t *testing.T, err error) {
 			wantAPIError[*types.InvalidLoggingConfiguration](t, err, "Invalid Logging Configuration: Log Destination not found.")
 		}},
+		{"two destinations", func(in *sfn.CreateStateMachineInput) {
+			d := types.LogDestination{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String("arn:aws:logs:us-east-1:1:log-group:g:*")}}
+			in.LoggingConfiguration = &types.LoggingConfiguration{Level: types.LogLevelAll, Destinations: []types.LogDestination{d, d}}
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidLoggingConfiguration](t, err, "Invalid Logging Configuration: Must specify exactly one Log Destination.")
+		}},
 		{"customer key without id", func(in *sfn.CreateStateMachineInput) {
 			in.EncryptionConfiguration = &types.EncryptionConfiguration{Type: cmk}
 		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidEncryptionConfiguration](t, err, "") }},

@@ -14,7 +14,7 @@ type Tag struct {
 type LoggingConfiguration struct {
 	Level                string           `json:"level,omitempty"` // ALL | ERROR | FATAL | OFF
 	IncludeExecutionData bool             `json:"includeExecutionData"`
-	Destinations         []LogDestination `json:"destinations,omitempty"`
+	Destinations         []LogDestination `json:"destinations,omitzero"` // an empty list is kept, as AWS echoes it
 }
 
 // LogDestination is one CloudWatch Logs destination.

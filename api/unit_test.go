@@ -167,3 +167,20 @@ func TestChooseRoute(t *testing.T) {
 		}
 	}
 }
+
+// AWS echoes an empty destinations list but never invents one.
+func TestLoggingDestinationsJSON(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{`{"level":"OFF"}`, `{"level":"OFF","includeExecutionData":false}`},
+		{`{"level":"OFF","destinations":[]}`, `{"level":"OFF","includeExecutionData":false,"destinations":[]}`},
+	} {
+		var l LoggingConfiguration
+		if err := json.Unmarshal([]byte(tt.in), &l); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(l); string(b) != tt.want {
+			t.Errorf("%s -> %s, want %s", tt.in, b, tt.want)
+		}
+	}
+}
