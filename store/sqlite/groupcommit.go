@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
-	"runtime"
 
 	"github.com/cairn-sfn/cairn/store"
 )
