@@ -28,6 +28,12 @@ func evaluatorFunctions(lib map[string]builtin) []evalBuiltin {
 		{"match", "<s-f<s:o>n?:a<o>>", fnMatch},
 		{"millis", "<:n>", fnMillis},
 		{"toMillis", "<s-s?:n>", fnToMillis},
+		{"count", "<a:n>", seqCount},
+		{"append", "<xx:a>", func(_ *callCtx, args []any) (any, error) { return appendSeq(args[0], args[1]), nil }},
+		{"reverse", "<a:a>", seqReverse},
+		{"distinct", "<x:x>", seqDistinct},
+		{"lookup", "<x-s:x>", func(_ *callCtx, args []any) (any, error) { return lookupField(args[0], args[1].(string)), nil }},
+		{"keys", "<x-:a<s>>", func(_ *callCtx, args []any) (any, error) { return keysOf(args[0]), nil }},
 		{"now", "<s?s?:s>", func(c *callCtx, args []any) (any, error) { return fnNow(c, args, lib["fromMillis"]) }},
 	}
 	if b, ok := lib["contains"]; ok {
@@ -610,3 +616,70 @@ func fnNow(c *callCtx, args []any, fromMillis builtin) (any, error) {
 }
 
 var _ = strconv.Itoa
+
+func seqCount(_ *callCtx, args []any) (any, error) {
+	if isUndef(args[0]) {
+		return 0.0, nil
+	}
+	return float64(len(arrayItems(args[0]))), nil
+}
+
+func seqReverse(_ *callCtx, args []any) (any, error) {
+	items := arrayItems(args[0])
+	if isUndef(args[0]) || len(items) <= 1 {
+		return args[0], nil
+	}
+	out := make([]any, len(items))
+	for i, v := range items {
+		out[len(items)-1-i] = v
+	}
+	return out, nil
+}
+
+// seqDistinct keeps a sequence a sequence, as jsonata-js does.
+func seqDistinct(_ *callCtx, args []any) (any, error) {
+	items := arrayItems(args[0])
+	if !isArray(args[0]) || len(items) <= 1 {
+		return args[0], nil
+	}
+	out := make([]any, 0, len(items))
+	for _, v := range items {
+		dup := false
+		for _, w := range out {
+			if deepEqual(v, w) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, v)
+		}
+	}
+	if isSequence(args[0]) {
+		return &array{items: out, seq: true}, nil
+	}
+	return out, nil
+}
+
+// keysOf is $keys: an object's keys, or the union of the keys of an
+// array's objects, as a sequence.
+func keysOf(v any) any {
+	out := newSeq()
+	switch x := v.(type) {
+	case *value.Object:
+		for _, k := range x.Keys() {
+			out.items = append(out.items, k)
+		}
+	case []any, *array:
+		seen := map[string]bool{}
+		for _, it := range arrayItems(x) {
+			for _, k := range arrayItems(keysOf(it)) {
+				if ks := k.(string); !seen[ks] {
+					seen[ks] = true
+					out.items = append(out.items, ks)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -256,35 +256,40 @@ func hex4(s string, i int) (rune, bool) {
 	return rune(n), true
 }
 
-// regex scans /pattern/flags starting at the opening slash.
+// regex scans /pattern/flags starting at the opening slash. As in
+// jsonata-js, the closing slash is the first unescaped one outside any
+// (), [] or {} nesting, and only the flags i and m are read.
 func (l *lexer) regex() (token, error) {
 	src, start := l.src, l.pos
-	i := l.pos + 1
-	inClass := false
-	for i < len(src) {
+	depth := 0
+	for i := l.pos + 1; i < len(src); i++ {
 		c := src[i]
-		switch {
-		case c == '\\':
-			i += 2
-			continue
-		case c == '[':
-			inClass = true
-		case c == ']':
-			inClass = false
-		case c == '/' && !inClass:
-			pattern := src[start+1 : i]
-			if pattern == "" {
-				return token{}, &Error{Code: "S0301", Position: i, Message: "empty regular expressions are not allowed"}
+		escaped := src[i-1] == '\\'
+		if c == '/' && depth == 0 {
+			backslashes := 0
+			for j := i - 1; j > start && src[j] == '\\'; j-- {
+				backslashes++
 			}
-			i++
-			fstart := i
-			for i < len(src) && src[i] >= 'a' && src[i] <= 'z' {
+			if backslashes%2 == 0 {
+				pattern := src[start+1 : i]
+				if pattern == "" {
+					return token{}, &Error{Code: "S0301", Position: i, Message: "empty regular expressions are not allowed"}
+				}
 				i++
+				fstart := i
+				for i < len(src) && (src[i] == 'i' || src[i] == 'm') {
+					i++
+				}
+				l.pos = i
+				return token{kind: tokRegex, value: pattern, flags: src[fstart:i], pos: i, start: start}, nil
 			}
-			l.pos = i
-			return token{kind: tokRegex, value: pattern, flags: src[fstart:i], pos: i, start: start}, nil
 		}
-		i++
+		switch {
+		case (c == '(' || c == '[' || c == '{') && !escaped:
+			depth++
+		case (c == ')' || c == ']' || c == '}') && !escaped:
+			depth--
+		}
 	}
-	return token{}, &Error{Code: "S0302", Position: i, Message: "no terminating / in regular expression"}
+	return token{}, &Error{Code: "S0302", Position: len(src), Message: "no terminating / in regular expression"}
 }

@@ -21,7 +21,13 @@ var registry = sync.OnceValues(buildRegistry)
 
 // evaluatorOverrides are library names whose entries the evaluator wraps,
 // because their regex or function forms need the evaluator.
-var evaluatorOverrides = map[string]bool{"contains": true, "split": true, "replace": true, "random": true, "toMillis": true}
+// The sequence functions are the evaluator's own because jsonata-js's
+// versions hand back sequences (flagged arrays) that the evaluator treats
+// differently from plain arrays.
+var evaluatorOverrides = map[string]bool{
+	"contains": true, "split": true, "replace": true, "random": true, "toMillis": true,
+	"count": true, "append": true, "reverse": true, "distinct": true, "lookup": true, "keys": true,
+}
 
 func buildRegistry() (map[string]*native, error) {
 	reg := map[string]*native{}
