@@ -161,6 +161,15 @@ func TestEngineRouting(t *testing.T) {
 	if in := eng.lastInput().(*api.StartExecutionInput); in.Input != "{}" {
 		t.Fatalf("default input = %q, want {}", in.Input)
 	}
+	// Scalars are valid input, as on AWS.
+	for _, input := range []string{"5", `"str"`, "null"} {
+		if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String(input)}); err != nil {
+			t.Fatalf("input %s: %v", input, err)
+		}
+		if in := eng.lastInput().(*api.StartExecutionInput); in.Input != input {
+			t.Fatalf("input %s reached the engine as %q", input, in.Input)
+		}
+	}
 	// Mock test-case suffix and qualified ARNs pass validation.
 	for _, arn := range []string{smPre + "m#HappyPath", smPre + "m:1", smPre + "m:prod"} {
 		if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)}); err != nil {
@@ -266,7 +275,27 @@ func TestEngineRequestValidation(t *testing.T) {
 		{"input not JSON", func(ctx context.Context) error {
 			_, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String("{")})
 			return err
-		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidExecutionInput](t, err, "") }},
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidExecutionInput](t, err, "Invalid State Machine Execution Input: 'Invalid execution input.'")
+		}},
+		{"input a bare word", func(ctx context.Context) error {
+			_, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String("not json")})
+			return err
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidExecutionInput](t, err, "Invalid State Machine Execution Input: 'Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')'")
+		}},
+		{"input with single quotes", func(ctx context.Context) error {
+			_, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String("{'a': 1}")})
+			return err
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidExecutionInput](t, err, "Invalid State Machine Execution Input: 'Unexpected character (''' (code 39)): was expecting double-quote to start field name'")
+		}},
+		{"empty input", func(ctx context.Context) error {
+			_, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String("")})
+			return err
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidExecutionInput](t, err, "Invalid State Machine Execution Input: 'Invalid execution input.'")
+		}},
 		{"input too large", func(ctx context.Context) error {
 			_, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smPre + "m"), Input: aws.String(big)})
 			return err

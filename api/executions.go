@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/cairn-sfn/cairn/store"
@@ -46,25 +47,50 @@ func startTarget(s string) error {
 }
 
 // checkInput validates an execution or state input: at most 256 KiB and
-// one JSON text. It returns the input with "{}" for absent.
-func checkInput(input string) (string, error) {
-	if input == "" {
+// one JSON text. Absent input becomes "{}"; present but empty is invalid,
+// as on AWS.
+func checkInput(input string, present bool) (string, error) {
+	if !present {
 		return "{}", nil
 	}
 	if len(input) > maxPayloadBytes {
-		return "", Errorf(InvalidExecutionInput, "Input exceeds the maximum size of %d bytes", maxPayloadBytes)
+		return "", Errorf(InvalidExecutionInput, "Invalid State Machine Execution Input: 'Input exceeds the maximum size of %d bytes'", maxPayloadBytes)
 	}
 	if !validJSON(input) {
-		return "", Errorf(InvalidExecutionInput, "Invalid State Machine Execution Input: 'Input is not a valid JSON text'")
+		return "", Errorf(InvalidExecutionInput, "Invalid State Machine Execution Input: '%s'", jsonProblem(input))
 	}
 	return input, nil
+}
+
+// jsonProblem words why text is not JSON the way AWS's parser (Jackson)
+// does for the common mistakes: a bare word, and a single-quoted or
+// unquoted field name. Anything else gets AWS's generic wording.
+func jsonProblem(text string) string {
+	t := strings.TrimLeft(text, " \t\r\n")
+	isWord := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c == '-' || c == '.'
+	}
+	switch {
+	case t != "" && (t[0] >= 'a' && t[0] <= 'z' || t[0] >= 'A' && t[0] <= 'Z'):
+		n := 0
+		for n < len(t) && isWord(t[n]) {
+			n++
+		}
+		return fmt.Sprintf("Unrecognized token '%s': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')", t[:n])
+	case strings.HasPrefix(t, "{"):
+		rest := strings.TrimLeft(t[1:], " \t\r\n")
+		if rest != "" && rest[0] != '"' && rest[0] != '}' && rest[0] < 0x80 {
+			return fmt.Sprintf("Unexpected character ('%c' (code %d)): was expecting double-quote to start field name", rest[0], rest[0])
+		}
+	}
+	return "Invalid execution input."
 }
 
 func (s *Server) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
 	if err := s.checkStart(in.StateMachineArn, in.Name, in.TraceHeader); err != nil {
 		return nil, err
 	}
-	input, err := checkInput(in.Input)
+	input, err := checkInput(in.Input, in.inputSet || in.Input != "")
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +127,7 @@ func (s *Server) StartSyncExecution(ctx context.Context, in *StartSyncExecutionI
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	input, err := checkInput(in.Input)
+	input, err := checkInput(in.Input, in.inputSet || in.Input != "")
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +333,7 @@ func (s *Server) TestState(ctx context.Context, in *TestStateInput) (*TestStateO
 			return nil, err
 		}
 	}
-	input, err := checkInput(in.Input)
+	input, err := checkInput(in.Input, in.Input != "")
 	if err != nil {
 		return nil, err
 	}

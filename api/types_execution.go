@@ -1,5 +1,7 @@
 package api
 
+import "encoding/json"
+
 // Request and response shapes of the actions the engine serves. The api
 // package validates requests before handing them on; see engine.go.
 
@@ -22,6 +24,25 @@ type StartExecutionInput struct {
 	// the request has none.
 	Input       string `json:"input"`
 	TraceHeader string `json:"traceHeader"`
+
+	inputSet bool // the request carried an input member (even "")
+}
+
+// UnmarshalJSON notes whether input was sent: absent means "{}", while an
+// empty string is invalid input on AWS.
+func (in *StartExecutionInput) UnmarshalJSON(b []byte) error {
+	type plain StartExecutionInput
+	var probe struct {
+		Input *string `json:"input"`
+	}
+	if err := json.Unmarshal(b, (*plain)(in)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	in.inputSet = probe.Input != nil
+	return nil
 }
 
 type StartExecutionOutput struct {
@@ -35,6 +56,24 @@ type StartSyncExecutionInput struct {
 	Input           string `json:"input"`
 	TraceHeader     string `json:"traceHeader"`
 	IncludedData    string `json:"includedData"` // ALL_DATA | METADATA_ONLY
+
+	inputSet bool
+}
+
+// UnmarshalJSON notes whether input was sent, as for StartExecutionInput.
+func (in *StartSyncExecutionInput) UnmarshalJSON(b []byte) error {
+	type plain StartSyncExecutionInput
+	var probe struct {
+		Input *string `json:"input"`
+	}
+	if err := json.Unmarshal(b, (*plain)(in)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	in.inputSet = probe.Input != nil
+	return nil
 }
 
 type StartSyncExecutionOutput struct {
