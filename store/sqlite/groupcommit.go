@@ -22,9 +22,10 @@ import (
 // Fencing happens inside the transaction, before a step writes anything: the
 // summary row is updated with WHERE arn = ? AND version = ?, and a step that
 // matches no row fails alone with ErrStaleVersion (or ErrNotFound), leaving
-// the batch intact. A step that fails after writing (a duplicate event id)
-// is a caller bug: the transaction is rolled back and the batch is replayed
-// without that step, whose error is reported to its caller alone.
+// the batch intact. A step that breaks a constraint after writing (a
+// duplicate event id) is a caller bug: the transaction is rolled back and
+// the batch is replayed without that step, whose error is reported to its
+// caller alone.
 
 // maxBatchSteps bounds one transaction, so one huge batch cannot hold back
 // the callers queued behind it for long.
@@ -182,8 +183,10 @@ type op struct {
 	failed bool // failed after writing: left out of every retry
 }
 
-// commit writes one batch, retrying without any step that failed after
-// writing (see the comment at the top of the file).
+// commit writes one batch, retrying without any step that broke a
+// constraint after writing (see the comment at the top of the file). Any
+// other failure fails the whole batch: the database, not a step, is at
+// fault, and retrying step by step would only repeat it.
 func (c *committer) commit(batch []*request) {
 	var ops []op
 	for _, r := range batch {
@@ -207,8 +210,8 @@ func (c *committer) commit(batch []*request) {
 }
 
 // attempt runs the batch in one transaction. It returns the index of an op
-// that failed after writing (the transaction is then rolled back), or -1
-// and the transaction's error.
+// that broke a constraint after writing (the transaction is then rolled
+// back), or -1 and the transaction's error.
 func (c *committer) attempt(ops []op) (int, error) {
 	ctx := context.Background() // one caller's deadline must not fail the others
 	tx, err := c.db.BeginTx(ctx, nil)
@@ -229,19 +232,28 @@ func (c *committer) attempt(ops []op) (int, error) {
 		}
 		o.r.errs[o.i] = err
 		var fence *fenceError
-		if errors.As(err, &fence) {
+		switch {
+		case err == nil:
+		case errors.As(err, &fence):
 			o.r.errs[o.i] = fence.err
-			continue
-		}
-		if err != nil {
+		case isConstraint(err):
 			tx.Rollback()
 			return k, nil
+		default:
+			tx.Rollback()
+			return -1, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return -1, fmt.Errorf("sqlite store: commit: %w", err)
 	}
 	return -1, nil
+}
+
+// isConstraint reports a statement refused by a constraint (a duplicate
+// event id or journal version), which leaves the transaction usable.
+func isConstraint(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "constraint failed")
 }
 
 // fenceError marks a step refused before it wrote anything, so the

@@ -1,6 +1,13 @@
 // Package sqlite is the embedded store.Store: one SQLite database file
 // in a data directory, opened with modernc.org/sqlite (pure Go, no cgo) in
-// WAL mode. The schema is versioned; pending migrations run on Open.
+// WAL mode with synchronous=FULL. The schema is versioned; pending
+// migrations run on Open.
+//
+// All writes go through one connection. Execution steps (CommitSteps,
+// CreateExecution) are queued to one writer goroutine that commits
+// everything queued in one transaction, so one fsync serves many steps
+// (groupcommit.go). Execution reads use a separate pool of read-only
+// connections, which WAL lets run beside the writer.
 package sqlite
 
 import (
