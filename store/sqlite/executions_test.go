@@ -119,3 +119,43 @@ func TestCommitAfterContextEnds(t *testing.T) {
 		t.Fatalf("version %d after refused commit", got.Version)
 	}
 }
+
+// TestGroupCommitBatches: steps committed from many goroutines at once
+// share transactions.
+func TestGroupCommitBatches(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const writers, steps = 32, 8
+	t0 := time.Unix(1, 0)
+	for i := range writers {
+		e := storetest.Exec("m", fmt.Sprintf("g%d", i), t0)
+		if err := s.CreateExecution(ctx, e, storetest.StepOf(e.ARN, 1, 1, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := sqlite.Batches(s)
+	var wg sync.WaitGroup
+	for i := range writers {
+		arn := storetest.Exec("m", fmt.Sprintf("g%d", i), t0).ARN
+		wg.Go(func() {
+			for v := int64(2); v <= steps+1; v++ {
+				errs, err := s.CommitSteps(ctx, []store.Step{storetest.StepOf(arn, v, v, 1)})
+				if err != nil || errs[0] != nil {
+					t.Errorf("%s step %d: %v %v", arn, v, errs, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n := sqlite.Batches(s) - before
+	if n >= writers*steps {
+		t.Fatalf("%d steps took %d transactions: no group commit", writers*steps, n)
+	}
+	t.Logf("%d steps in %d transactions", writers*steps, n)
+}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cairn-sfn/cairn/store"
 )
@@ -51,6 +52,7 @@ type committer struct {
 	queue   []*request
 	closed  bool
 	stopped chan struct{}
+	batches atomic.Int64 // transactions committed, for tests
 
 	create, advance, end, version, journal *sql.Stmt
 	events                                 [maxRowsPerInsert + 1]*sql.Stmt // by row count
@@ -170,6 +172,7 @@ func (c *committer) run() {
 		c.mu.Unlock()
 
 		c.commit(batch)
+		c.batches.Add(1)
 		for _, r := range batch {
 			close(r.done)
 		}
