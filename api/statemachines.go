@@ -25,6 +25,8 @@ func stateMachineARN(s string) (ARN, error) {
 }
 
 // unqualified checks that s is a state machine ARN without a qualifier.
+// A version or alias ARN names no state machine here: AWS answers
+// StateMachineDoesNotExist for it.
 func unqualified(s string) (ARN, error) {
 	a, err := stateMachineARN(s)
 	if err != nil {
@@ -37,7 +39,7 @@ func unqualified(s string) (ARN, error) {
 		return a, e
 	}
 	if a.Qualifier != "" {
-		return a, Errorf(ValidationException, "Qualified ARNs are not supported for this operation: '%s'", s)
+		return a, stateMachineDoesNotExist(s)
 	}
 	return a, nil
 }
@@ -427,7 +429,10 @@ func (s *Server) DeleteStateMachine(ctx context.Context, in *DeleteStateMachineI
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if _, err := unqualified(in.StateMachineArn); err != nil {
+	if a, err := unqualified(in.StateMachineArn); err != nil {
+		if a.Qualifier != "" {
+			return nil, Errorf(ValidationException, "Qualified ARNs are not supported by DeleteStateMachine; delete versions with DeleteStateMachineVersion and aliases with DeleteStateMachineAlias: '%s'", in.StateMachineArn)
+		}
 		return nil, err
 	}
 	// Deleting a machine that does not exist succeeds, as on AWS.

@@ -238,7 +238,10 @@ func TestStateMachineARNErrors(t *testing.T) {
 		wantAPIError[*types.StateMachineDoesNotExist](t, err, "")
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "missing")})
 		wantAPIError[*types.MissingRequiredParameter](t, err, "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
+		// A version ARN names no state machine to update, as AWS records.
 		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(smPre + "m:1"), RoleArn: aws.String(role)})
+		wantAPIError[*types.StateMachineDoesNotExist](t, err, "State Machine Does Not Exist: '"+smPre+"m:1'")
+		_, err = c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(smPre + "m:1")})
 		wantAPIError[*types.ValidationException](t, err, "Qualified")
 		_, err = c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(smPre + "m/MapLabel")})
 		var ve *types.ValidationException

@@ -58,7 +58,10 @@ func (s *Server) ListStateMachineVersions(ctx context.Context, in *ListStateMach
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if _, err := unqualified(in.StateMachineArn); err != nil {
+	if a, err := unqualified(in.StateMachineArn); err != nil {
+		if a.Qualifier != "" {
+			return &ListStateMachineVersionsOutput{StateMachineVersions: []StateMachineVersionListItem{}}, nil
+		}
 		return nil, err
 	}
 	cursor, err := decodeToken("versions:"+in.StateMachineArn, in.NextToken)
