@@ -225,3 +225,25 @@ func TestAliasErrors(t *testing.T) {
 		wantAPIError[*types.InvalidArn](t, err, "")
 	})
 }
+
+// Recorded on AWS: updating with the same definition and publish=true makes
+// no new revision (no revisionId in the answer) and publishes version 1 once.
+func TestUpdateSameDefinitionWithPublish(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, c *sfn.Client) {
+		ctx := t.Context()
+		created, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("same"), Definition: aws.String(passDef), RoleArn: aws.String(role)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			up, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: created.StateMachineArn, Definition: aws.String(passDef), Publish: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if up.RevisionId != nil || aws.ToString(up.StateMachineVersionArn) != smPre+"same:1" {
+				t.Fatalf("update %d: revision %v version %s", i, aws.ToString(up.RevisionId), aws.ToString(up.StateMachineVersionArn))
+			}
+		}
+	})
+}
