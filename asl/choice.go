@@ -193,7 +193,15 @@ func (c *Condition) Eval(env *Env) (bool, error) {
 			b, _ := c.Expr.Literal.(bool)
 			return b, nil
 		}
-		return false, Fail("States.QueryEvaluationError", "JSONata conditions are not evaluated yet: "+c.Expr.JSONata)
+		v, err := c.Expr.Eval(env)
+		if err != nil {
+			return false, err
+		}
+		b, ok := v.(bool)
+		if !ok {
+			return false, evalFailure("Condition", fmt.Sprintf("The JSONata expression '%s' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s", exprText(c.Expr.JSONata), jsonType(v), value.String(v)))
+		}
+		return b, nil
 	}
 	v, err := c.Variable.Eval(&env.Env)
 	present := true

@@ -59,6 +59,9 @@ func ParseFor(data []byte, machineType string) (*StateMachine, error) {
 	p := &parser{d: &d, machineType: machineType}
 	sm := p.machine(obj)
 	if d.empty() {
+		p.compileExpressions(&sm.Graph, "")
+	}
+	if d.empty() {
 		// Only a definition whose schema is sound is checked as a graph,
 		// so that one mistake is not reported twice.
 		p.checkGraphs(data)
@@ -555,7 +558,7 @@ func (p *parser) assign(f *fields, ql string) *Template {
 // written: their "{% … %}" strings are for the JSONata engine.
 func (p *parser) template(v any, field, loc, ql string) *Template {
 	if ql == JSONata {
-		return &Template{Field: field, root: literal{v: v}}
+		return &Template{Field: field, root: compileJSONataTemplate(v, field, loc, p.d)}
 	}
 	return compileTemplate(v, field, loc, p.d)
 }

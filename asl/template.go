@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/cairn-sfn/cairn/intrinsic"
+	"github.com/cairn-sfn/cairn/jsonata"
 	"github.com/cairn-sfn/cairn/jsonpath"
 	"github.com/cairn-sfn/cairn/value"
 )
@@ -17,6 +19,9 @@ import (
 type Failure struct {
 	Name  string
 	Cause string
+	// Location is the field an evaluation failed in (e.g. "Output/result"),
+	// recorded in the EvaluationFailed event.
+	Location string
 }
 
 func (f *Failure) Error() string { return f.Name + ": " + f.Cause }
@@ -28,6 +33,14 @@ func Fail(name, cause string) *Failure { return &Failure{Name: name, Cause: caus
 type Env struct {
 	jsonpath.Env            // $ (Input), $$ (Context) and variables
 	Rand         *rand.Rand // for States.UUID, States.MathRandom, $random, $uuid
+
+	// JSONata states: the $states binding (input, result, errorOutput,
+	// context), every visible variable, and the time $now() answers.
+	States    *value.Object
+	Variables func() map[string]any
+	Now       time.Time
+
+	jopts *jsonata.Options // built on first use
 }
 
 // Template is a payload template (Parameters, ResultSelector, ItemSelector,
@@ -219,9 +232,10 @@ type Expr struct {
 	Literal   any
 	Path      *jsonpath.Path
 	Intrinsic *intrinsic.Call
-	// JSONata is a "{% … %}" expression as written, for the JSONata
-	// engine; Eval does not evaluate it.
-	JSONata string
+	// JSONata is a "{% … %}" expression as written; compiled is its
+	// compiled form, set when the definition is parsed.
+	JSONata  string
+	compiled *jsonata.Expr
 }
 
 // IsPath reports whether the value comes from a path, an intrinsic or an
@@ -235,7 +249,10 @@ func (e *Expr) Eval(env *Env) (any, error) {
 	case e.Path != nil:
 		return e.Path.Eval(&env.Env)
 	case e.JSONata != "":
-		return nil, Fail("States.QueryEvaluationError", "JSONata expressions are not evaluated yet: "+e.JSONata)
+		if e.compiled == nil {
+			return nil, Fail("States.QueryEvaluationError", "The JSONata expression '"+e.JSONata+"' was not compiled")
+		}
+		return evalJSONata(e.compiled, exprText(e.JSONata), e.Field, env)
 	case e.Intrinsic != nil:
 		v, err := e.Intrinsic.Eval(&env.Env, env.Rand)
 		if err != nil {

@@ -34,7 +34,12 @@ func (x *Execution) parallel(t *thread) {
 		x.stateFailed(t, f)
 		return
 	}
-	if s.Parameters != nil {
+	if isJSONata(t) {
+		if eff, f = x.arguments(t); f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+	} else if s.Parameters != nil {
 		v, err := s.Parameters.Eval(x.env(t, eff))
 		if err != nil {
 			x.stateFailed(t, asFailure(t, err))
@@ -64,7 +69,27 @@ func (x *Execution) mapState(t *thread) {
 	}
 	env := x.env(t, eff)
 	items := eff
-	if s.ItemsPath.Set() {
+	if s.Items != nil {
+		v, err := s.Items.Eval(env)
+		var f *asl.Failure
+		if err != nil {
+			f = asFailure(t, err)
+		} else if _, isArr := v.([]any); !isArr {
+			src, _ := s.Items.Source()
+			f = runtimeFailure(t, "States.QueryEvaluationError", fmt.Sprintf("The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s", src, kindName(v), value.String(v)))
+			f.Location = "Items"
+		}
+		if f != nil {
+			// AWS records the Map's failure before routing it.
+			x.evaluationFailed(t, f)
+			if !x.willRetry(t, f) {
+				x.emit(t, "MapStateFailed", nil)
+			}
+			x.stateFailed(t, f)
+			return
+		}
+		items = v
+	} else if s.ItemsPath.Set() {
 		v, err := s.ItemsPath.Path.Eval(&env.Env)
 		if err != nil {
 			x.stateFailed(t, pathError(t, s.ItemsPath.Path, err))
@@ -129,6 +154,7 @@ func (x *Execution) intField(t *thread, e *asl.Expr, env *asl.Env) (int, *asl.Fa
 		}
 		return 0, asFailure(t, err)
 	}
+	v = numericString(v)
 	n, isNum := v.(value.Number)
 	i, isInt := n.Int()
 	if !isNum || !isInt {
@@ -165,6 +191,7 @@ func (x *Execution) tolerance(t *thread, fan *fanout, env *asl.Env) *asl.Failure
 		if err != nil {
 			return asFailure(t, err)
 		}
+		v = numericString(v)
 		n, isNum := v.(value.Number)
 		if !isNum {
 			text := value.String(v)
@@ -204,6 +231,27 @@ func (x *Execution) mapRunArn(t *thread) string {
 		}
 	}
 	return fmt.Sprintf("%s:mapRun:%s/%s:%s", prefix, machine, label, uuidString(b))
+}
+
+// numericString reads a string holding a number as that number, as AWS
+// reads the …Path fields of a Map.
+func numericString(v any) any {
+	if str, ok := v.(string); ok {
+		if n, err := value.ParseString(str); err == nil {
+			if num, isNum := n.(value.Number); isNum {
+				return num
+			}
+		}
+	}
+	return v
+}
+
+// kindName names a value's JSON type as AWS's messages do.
+func kindName(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return value.Kind(v)
 }
 
 func indexOf(s, sub string) int {

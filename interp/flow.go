@@ -15,6 +15,7 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 	if x.status != Running || s == nil {
 		return
 	}
+	x.evaluationFailed(t, f)
 	for i, r := range s.Retry {
 		if !asl.MatchesError(r.ErrorEquals, f.Name) {
 			continue
@@ -44,20 +45,42 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		errOut := value.NewObject(2)
 		errOut.Set("Error", f.Name)
 		errOut.Set("Cause", f.Cause)
-		assigned, af := x.assign(t, c.Assign, errOut)
-		if af != nil {
-			x.threadFailed(t, af)
-			return
+		env := x.env(t, errOut, "errorOutput", errOut)
+		var out any
+		var rf *asl.Failure
+		if isJSONata(t) {
+			out, rf = x.evalOutput(t, c.Output, env, errOut)
+		} else {
+			out, rf = resultPath(t, c.ResultPath, t.input, errOut)
 		}
-		out, rf := resultPath(t, c.ResultPath, t.input, errOut)
 		if rf != nil {
 			x.threadFailed(t, rf)
+			return
+		}
+		assigned, af := x.assign(t, c.Assign, env)
+		if af != nil {
+			x.threadFailed(t, af)
 			return
 		}
 		x.exit(t, out, c.Next, assigned)
 		return
 	}
 	x.threadFailed(t, f)
+}
+
+// evaluationFailed records a failed JSONata evaluation, as AWS does with an
+// EvaluationFailed event naming the state and the field.
+func (x *Execution) evaluationFailed(t *thread, f *asl.Failure) {
+	if f.Location == "" || f.Name != "States.QueryEvaluationError" {
+		return
+	}
+	d := value.NewObject(4)
+	d.Set("cause", f.Cause)
+	d.Set("error", f.Name)
+	d.Set("location", f.Location)
+	d.Set("state", t.state.Name)
+	t.last = x.emitFor(t, "EvaluationFailed", d, 0)
+	f.Location = ""
 }
 
 // willRetry reports whether a failure f of t's current state will be

@@ -23,7 +23,9 @@ func asFailure(t *thread, err error) *asl.Failure {
 	var f *asl.Failure
 	if errors.As(err, &f) {
 		if f.Name == "States.Runtime" || f.Name == "States.QueryEvaluationError" {
-			return runtimeFailure(t, f.Name, f.Cause)
+			rf := runtimeFailure(t, f.Name, f.Cause)
+			rf.Location = f.Location
+			return rf
 		}
 		return f
 	}
@@ -81,24 +83,19 @@ func resultPath(t *thread, p asl.OptPath, raw, result any) (any, *asl.Failure) {
 	return v, nil
 }
 
-// assign evaluates the state's Assign with "$" = input and stores the
-// values, all computed before any is stored. It returns the assigned
-// variables as the Exited event records them.
-func (x *Execution) assign(t *thread, tmpl *asl.Template, input any) (*value.Object, *asl.Failure) {
+// assign evaluates Assign against env and returns the values to assign.
+// Nothing is stored yet: every field of the state, and every assignment,
+// sees the variables from before the state; exit stores them.
+func (x *Execution) assign(t *thread, tmpl *asl.Template, env *asl.Env) (*value.Object, *asl.Failure) {
 	if tmpl == nil {
 		return nil, nil
 	}
-	v, err := tmpl.Eval(x.env(t, input))
+	v, err := tmpl.Eval(env)
 	if err != nil {
 		return nil, asFailure(t, err)
 	}
 	vars, _ := v.(*value.Object)
-	recorded := value.NewObject(vars.Len())
-	for k, val := range vars.All() {
-		t.vars.set(k, val)
-		recorded.Set(k, value.String(val))
-	}
-	return recorded, nil
+	return vars, nil
 }
 
 // finishState runs the common tail of Pass, Task, Parallel and Map: the
@@ -106,7 +103,22 @@ func (x *Execution) assign(t *thread, tmpl *asl.Template, input any) (*value.Obj
 // ResultPath and OutputPath, then the state exits.
 func (x *Execution) finishState(t *thread, result any) {
 	s := t.state
-	assigned, f := x.assign(t, s.Assign, result)
+	if isJSONata(t) {
+		env := x.env(t, result, "result", result)
+		out, f := x.evalOutput(t, s.Output, env, result)
+		if f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+		assigned, f := x.assign(t, s.Assign, env)
+		if f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+		x.exit(t, out, s.Next, assigned)
+		return
+	}
+	assigned, f := x.assign(t, s.Assign, x.env(t, result))
 	if f != nil {
 		x.stateFailed(t, f)
 		return
@@ -122,6 +134,30 @@ func (x *Execution) finishState(t *thread, result any) {
 		return
 	}
 	x.exit(t, out, s.Next, assigned)
+}
+
+// output evaluates a JSONata state's Output, or returns def without one.
+func (x *Execution) evalOutput(t *thread, tmpl *asl.Template, env *asl.Env, def any) (any, *asl.Failure) {
+	if tmpl == nil {
+		return def, nil
+	}
+	v, err := tmpl.Eval(env)
+	if err != nil {
+		return nil, asFailure(t, err)
+	}
+	return v, nil
+}
+
+// arguments evaluates a JSONata state's Arguments (its input without).
+func (x *Execution) arguments(t *thread) (any, *asl.Failure) {
+	if t.state.Arguments == nil {
+		return t.input, nil
+	}
+	v, err := t.state.Arguments.Eval(x.env(t, t.input))
+	if err != nil {
+		return nil, asFailure(t, err)
+	}
+	return v, nil
 }
 
 func (x *Execution) pass(t *thread) {
@@ -174,17 +210,24 @@ func (x *Execution) choice(t *thread) {
 		x.stateFailed(t, asl.Fail("States.NoChoiceMatched", fmt.Sprintf("No Matches!")))
 		return
 	}
-	var assigned *value.Object
+	assignT, outputT := s.Assign, s.Output
 	if rule != nil && rule.Assign != nil {
-		assigned, f = x.assign(t, rule.Assign, eff)
+		assignT = rule.Assign
+	}
+	if rule != nil && rule.Output != nil {
+		outputT = rule.Output
+	}
+	var out any
+	if isJSONata(t) {
+		out, f = x.evalOutput(t, outputT, env, eff)
 	} else {
-		assigned, f = x.assign(t, s.Assign, eff)
+		out, f = x.outputPath(t, eff)
 	}
 	if f != nil {
 		x.stateFailed(t, f)
 		return
 	}
-	out, f := x.outputPath(t, eff)
+	assigned, f := x.assign(t, assignT, env)
 	if f != nil {
 		x.stateFailed(t, f)
 		return
@@ -239,6 +282,14 @@ func (x *Execution) wait(t *thread) {
 		}
 		str, _ := v.(string)
 		ts, ok := asl.ParseTimestamp(str)
+		if !ok && isJSONata(t) {
+			f := runtimeFailure(t, "States.QueryEvaluationError", fmt.Sprintf("The %s field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", field, plain(v)))
+			// Unlike a failed expression, this EvaluationFailed follows
+			// the state's entry in the recorded histories.
+			x.emit(t, "EvaluationFailed", value.ObjectOf("cause", f.Cause, "error", f.Name, "location", field, "state", t.state.Name))
+			x.stateFailed(t, f)
+			return
+		}
 		if !ok {
 			x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", field, pathText(s.Timestamp), plain(v))))
 			return
@@ -246,12 +297,17 @@ func (x *Execution) wait(t *thread) {
 		until = ts
 	}
 	// The state's output is known now; it leaves when the timer fires.
-	assigned, f := x.assign(t, s.Assign, eff)
+	var out any
+	if isJSONata(t) {
+		out, f = x.evalOutput(t, s.Output, env, eff)
+	} else {
+		out, f = x.outputPath(t, eff)
+	}
 	if f != nil {
 		x.stateFailed(t, f)
 		return
 	}
-	out, f := x.outputPath(t, eff)
+	assigned, f := x.assign(t, s.Assign, env)
 	if f != nil {
 		x.stateFailed(t, f)
 		return
@@ -284,7 +340,12 @@ func (x *Execution) succeed(t *thread) {
 		x.stateFailed(t, f)
 		return
 	}
-	out, f := x.outputPath(t, eff)
+	var out any
+	if isJSONata(t) {
+		out, f = x.evalOutput(t, t.state.Output, x.env(t, eff), eff)
+	} else {
+		out, f = x.outputPath(t, eff)
+	}
 	if f != nil {
 		x.stateFailed(t, f)
 		return
@@ -314,11 +375,13 @@ func (x *Execution) fail(t *thread) {
 	}
 	errName, f := read(s.Error)
 	if f != nil {
+		x.evaluationFailed(t, f)
 		x.threadFailed(t, f)
 		return
 	}
 	cause, f := read(s.Cause)
 	if f != nil {
+		x.evaluationFailed(t, f)
 		x.threadFailed(t, f)
 		return
 	}

@@ -64,7 +64,12 @@ func (x *Execution) task(t *thread) {
 	}
 	env := x.env(t, eff)
 	params := eff
-	if s.Parameters != nil {
+	if isJSONata(t) {
+		if params, f = x.arguments(t); f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+	} else if s.Parameters != nil {
 		v, err := s.Parameters.Eval(env)
 		if err != nil {
 			x.stateFailed(t, asFailure(t, err))

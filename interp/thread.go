@@ -68,6 +68,21 @@ func (s *scope) get(name string) (any, bool) {
 	return nil, false
 }
 
+// all returns every visible variable, inner scopes hiding outer ones.
+func (s *scope) all() map[string]any {
+	m := map[string]any{}
+	var chain []*scope
+	for ; s != nil; s = s.parent {
+		chain = append(chain, s)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, v := range chain[i].vars {
+			m[k] = v
+		}
+	}
+	return m
+}
+
 func (s *scope) set(name string, v any) {
 	if s.vars == nil {
 		s.vars = map[string]any{}
@@ -75,15 +90,31 @@ func (s *scope) set(name string, v any) {
 	s.vars[name] = v
 }
 
-// env builds what a state's expressions read, with input as "$".
-func (x *Execution) env(t *thread, input any) *asl.Env {
-	e := &asl.Env{Rand: x.rng}
+// env builds what a state's expressions read. In JSONPath states "$" is
+// input; in JSONata states $states.input is the state's raw input and
+// extra names more members of $states ("result", "errorOutput").
+func (x *Execution) env(t *thread, input any, extra ...any) *asl.Env {
+	e := &asl.Env{Rand: x.rng, Now: x.now}
 	e.Input = input
-	e.Context = x.contextObject(t)
+	ctx := x.contextObject(t)
+	e.Context = ctx
 	vars := t.vars
 	e.Vars = vars.get
+	if isJSONata(t) {
+		st := value.NewObject(2 + len(extra)/2)
+		st.Set("input", t.input)
+		st.Set("context", ctx)
+		for i := 0; i+1 < len(extra); i += 2 {
+			st.Set(extra[i].(string), extra[i+1])
+		}
+		e.States = st
+		e.Variables = vars.all
+	}
 	return e
 }
+
+// isJSONata reports whether t's current state uses JSONata.
+func isJSONata(t *thread) bool { return t.state != nil && t.state.QueryLanguage == asl.JSONata }
 
 // contextObject builds $$ for the thread's current state.
 func (x *Execution) contextObject(t *thread) *value.Object {
@@ -150,8 +181,8 @@ func (x *Execution) execute(t *thread) {
 	}
 }
 
-// exit leaves the current state with output and moves to next (or ends the
-// thread when next is "").
+// exit leaves the current state with output, stores its variable
+// assignments and moves to next (or ends the thread when next is "").
 func (x *Execution) exit(t *thread, output any, next string, assigned *value.Object) {
 	s := t.state
 	if size := value.Size(output); size > x.info.MaxPayload {
@@ -159,8 +190,13 @@ func (x *Execution) exit(t *thread, output any, next string, assigned *value.Obj
 		return
 	}
 	details := value.NewObject(5)
-	if assigned != nil {
-		details.Set("assignedVariables", assigned)
+	if assigned.Len() > 0 {
+		recorded := value.NewObject(assigned.Len())
+		for k, v := range assigned.All() {
+			t.vars.set(k, v)
+			recorded.Set(k, value.String(v))
+		}
+		details.Set("assignedVariables", recorded)
 		details.Set("assignedVariablesDetails", untruncated())
 	}
 	details.Set("name", s.Name)
