@@ -316,6 +316,12 @@ func TestEngineRequestValidation(t *testing.T) {
 			_, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(smPre + "m")})
 			return err
 		}, func(t *testing.T, err error) { wantAPIError[*types.InvalidArn](t, err, "") }},
+		{"describe an express execution", func(ctx context.Context) error {
+			_, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("arn:aws:states:us-east-1:123456789012:express:m:e:id")})
+			return err
+		}, func(t *testing.T, err error) {
+			wantAPIError[*types.InvalidArn](t, err, "Invalid Arn: 'Resource type not valid in this context: express'")
+		}},
 		{"history maxResults", func(ctx context.Context) error {
 			_, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN), MaxResults: 1001})
 			return err

@@ -14,11 +14,12 @@ func notImplemented(action string) error {
 	return Errorf(NotImplemented, "%s is not available: this server runs without an execution engine", action)
 }
 
-// executionARN checks that s is an execution ARN (standard, express, or a
-// Map Run child execution).
+// executionARN checks that s is the ARN of a Standard execution (or of a
+// Map Run's child). Express executions ("express:" ARNs) have no API of
+// their own; AWS refuses them as the wrong resource type.
 func executionARN(s string) error {
 	a, ok := ParseARN(s)
-	if !ok || (a.Resource != "execution" && a.Resource != "express") || a.Qualifier == "" {
+	if !ok || a.Resource != "execution" || a.Qualifier == "" {
 		return invalidArn(s)
 	}
 	return nil
