@@ -126,6 +126,57 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Resources) {
 		}
 	})
 
+	t.Run("ConcurrentPublishNumbersAreUnique", func(t *testing.T) {
+		s, ctx := setup(t)
+		base := sm("p")
+		if err := s.CreateStateMachine(ctx, base, nil); err != nil {
+			t.Fatal(err)
+		}
+		const n = 10
+		numbers := make(chan int64, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				// Each goroutine makes a new revision, then publishes it.
+				rev := fmt.Sprint("r", i)
+				if _, err := s.UpdateStateMachine(ctx, base.ARN, func(m *store.StateMachine) error { m.RevisionID = rev; return nil }); err != nil {
+					t.Error(err)
+					return
+				}
+				v, _, err := s.PublishVersion(ctx, store.PublishRequest{StateMachineARN: base.ARN})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				numbers <- v.Number
+			})
+		}
+		wg.Wait()
+		close(numbers)
+		seen := map[int64]bool{}
+		for num := range numbers {
+			seen[num] = true
+		}
+		versions, _, err := s.ListVersions(ctx, base.ARN, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Publishes that found their revision already published share a
+		// version; every stored version has its own number.
+		nums := map[int64]bool{}
+		for _, v := range versions {
+			if nums[v.Number] {
+				t.Fatalf("version number %d stored twice", v.Number)
+			}
+			nums[v.Number] = true
+		}
+		for num := range seen {
+			if !nums[num] {
+				t.Fatalf("publish returned version %d, which is not stored", num)
+			}
+		}
+	})
+
 	t.Run("ListStateMachinesPages", func(t *testing.T) {
 		s, ctx := setup(t)
 		var want []string
