@@ -67,6 +67,7 @@ type OutputEventDetails struct {
 	OutputDetails *HistoryEventExecutionDataDetails `json:"outputDetails,omitempty"`
 }
 
+// ActivityScheduledEventDetails are the details of a history event.
 type ActivityScheduledEventDetails struct {
 	Resource           string                            `json:"resource"`
 	Input              string                            `json:"input,omitempty"`
@@ -75,6 +76,7 @@ type ActivityScheduledEventDetails struct {
 	HeartbeatInSeconds *int64                            `json:"heartbeatInSeconds,omitempty"`
 }
 
+// ActivityStartedEventDetails are the details of a history event.
 type ActivityStartedEventDetails struct {
 	WorkerName string `json:"workerName,omitempty"`
 }
@@ -84,6 +86,7 @@ type TaskCredentials struct {
 	RoleArn string `json:"roleArn,omitempty"`
 }
 
+// TaskScheduledEventDetails are the details of a history event.
 type TaskScheduledEventDetails struct {
 	ResourceType       string           `json:"resourceType"`
 	Resource           string           `json:"resource"`
@@ -94,6 +97,7 @@ type TaskScheduledEventDetails struct {
 	TaskCredentials    *TaskCredentials `json:"taskCredentials,omitempty"`
 }
 
+// TaskStartedEventDetails are the details of a history event.
 type TaskStartedEventDetails struct {
 	ResourceType string `json:"resourceType"`
 	Resource     string `json:"resource"`
@@ -116,6 +120,7 @@ type TaskOutputEventDetails struct {
 	OutputDetails *HistoryEventExecutionDataDetails `json:"outputDetails,omitempty"`
 }
 
+// ExecutionStartedEventDetails are the details of a history event.
 type ExecutionStartedEventDetails struct {
 	Input                  string                            `json:"input,omitempty"`
 	InputDetails           *HistoryEventExecutionDataDetails `json:"inputDetails,omitempty"`
@@ -124,19 +129,23 @@ type ExecutionStartedEventDetails struct {
 	StateMachineVersionArn string                            `json:"stateMachineVersionArn,omitempty"`
 }
 
+// ExecutionRedrivenEventDetails are the details of a history event.
 type ExecutionRedrivenEventDetails struct {
 	RedriveCount *int32 `json:"redriveCount,omitempty"`
 }
 
+// MapStateStartedEventDetails are the details of a history event.
 type MapStateStartedEventDetails struct {
 	Length int32 `json:"length"`
 }
 
+// MapIterationEventDetails are the details of a history event.
 type MapIterationEventDetails struct {
 	Name  string `json:"name,omitempty"`
 	Index int32  `json:"index"`
 }
 
+// LambdaFunctionScheduledEventDetails are the details of a history event.
 type LambdaFunctionScheduledEventDetails struct {
 	Resource         string                            `json:"resource"`
 	Input            string                            `json:"input,omitempty"`
@@ -145,6 +154,7 @@ type LambdaFunctionScheduledEventDetails struct {
 	TaskCredentials  *TaskCredentials                  `json:"taskCredentials,omitempty"`
 }
 
+// StateEnteredEventDetails are the details of a history event.
 type StateEnteredEventDetails struct {
 	Name         string                            `json:"name"`
 	Input        string                            `json:"input,omitempty"`
@@ -156,6 +166,7 @@ type AssignedVariablesDetails struct {
 	Truncated bool `json:"truncated"`
 }
 
+// StateExitedEventDetails are the details of a history event.
 type StateExitedEventDetails struct {
 	Name                     string                            `json:"name"`
 	Output                   string                            `json:"output,omitempty"`
@@ -164,15 +175,18 @@ type StateExitedEventDetails struct {
 	AssignedVariablesDetails *AssignedVariablesDetails         `json:"assignedVariablesDetails,omitempty"`
 }
 
+// MapRunStartedEventDetails are the details of a history event.
 type MapRunStartedEventDetails struct {
 	MapRunArn string `json:"mapRunArn,omitempty"`
 }
 
+// MapRunRedrivenEventDetails are the details of a history event.
 type MapRunRedrivenEventDetails struct {
 	MapRunArn    string `json:"mapRunArn,omitempty"`
 	RedriveCount *int32 `json:"redriveCount,omitempty"`
 }
 
+// EvaluationFailedEventDetails are the details of a history event.
 type EvaluationFailedEventDetails struct {
 	Error    string `json:"error,omitempty"`
 	Cause    string `json:"cause,omitempty"`

@@ -17,6 +17,7 @@ type BillingDetails struct {
 	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
 }
 
+// StartExecutionInput is the request of StartExecution.
 type StartExecutionInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
 	Name            string `json:"name"`
@@ -45,11 +46,13 @@ func (in *StartExecutionInput) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// StartExecutionOutput is the answer of StartExecution.
 type StartExecutionOutput struct {
 	ExecutionArn string    `json:"executionArn"`
 	StartDate    Timestamp `json:"startDate"`
 }
 
+// StartSyncExecutionInput is the request of StartSyncExecution.
 type StartSyncExecutionInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
 	Name            string `json:"name"`
@@ -76,6 +79,7 @@ func (in *StartSyncExecutionInput) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// StartSyncExecutionOutput is the answer of StartSyncExecution.
 type StartSyncExecutionOutput struct {
 	ExecutionArn    string                                `json:"executionArn"`
 	StateMachineArn string                                `json:"stateMachineArn,omitempty"`
@@ -93,21 +97,25 @@ type StartSyncExecutionOutput struct {
 	BillingDetails  *BillingDetails                       `json:"billingDetails,omitempty"`
 }
 
+// StopExecutionInput is the request of StopExecution.
 type StopExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
 	Error        string `json:"error"`
 	Cause        string `json:"cause"`
 }
 
+// StopExecutionOutput is the answer of StopExecution.
 type StopExecutionOutput struct {
 	StopDate Timestamp `json:"stopDate"`
 }
 
+// DescribeExecutionInput is the request of DescribeExecution.
 type DescribeExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
 	IncludedData string `json:"includedData"`
 }
 
+// DescribeExecutionOutput is the answer of DescribeExecution.
 type DescribeExecutionOutput struct {
 	ExecutionArn           string                                `json:"executionArn"`
 	StateMachineArn        string                                `json:"stateMachineArn"`
@@ -131,6 +139,7 @@ type DescribeExecutionOutput struct {
 	RedriveStatusReason    string                                `json:"redriveStatusReason,omitempty"`
 }
 
+// ListExecutionsInput is the request of ListExecutions.
 type ListExecutionsInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
 	MapRunArn       string `json:"mapRunArn"`
@@ -140,6 +149,7 @@ type ListExecutionsInput struct {
 	NextToken       string `json:"nextToken"`
 }
 
+// ExecutionListItem is one entry of a list answer.
 type ExecutionListItem struct {
 	ExecutionArn           string    `json:"executionArn"`
 	StateMachineArn        string    `json:"stateMachineArn"`
@@ -155,11 +165,13 @@ type ExecutionListItem struct {
 	RedriveDate            Timestamp `json:"redriveDate,omitzero"`
 }
 
+// ListExecutionsOutput is the answer of ListExecutions.
 type ListExecutionsOutput struct {
 	Executions []ExecutionListItem `json:"executions"`
 	NextToken  string              `json:"nextToken,omitempty"`
 }
 
+// GetExecutionHistoryInput is the request of GetExecutionHistory.
 type GetExecutionHistoryInput struct {
 	ExecutionArn string `json:"executionArn"`
 	MaxResults   int32  `json:"maxResults"`
@@ -169,16 +181,19 @@ type GetExecutionHistoryInput struct {
 	IncludeExecutionData *bool `json:"includeExecutionData"`
 }
 
+// GetExecutionHistoryOutput is the answer of GetExecutionHistory.
 type GetExecutionHistoryOutput struct {
 	Events    []HistoryEvent `json:"events"`
 	NextToken string         `json:"nextToken,omitempty"`
 }
 
+// DescribeStateMachineForExecutionInput is the request of DescribeStateMachineForExecution.
 type DescribeStateMachineForExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
 	IncludedData string `json:"includedData"`
 }
 
+// DescribeStateMachineForExecutionOutput is the answer of DescribeStateMachineForExecution.
 type DescribeStateMachineForExecutionOutput struct {
 	StateMachineArn         string                   `json:"stateMachineArn"`
 	Name                    string                   `json:"name"`
@@ -194,15 +209,18 @@ type DescribeStateMachineForExecutionOutput struct {
 	VariableReferences      map[string][]string      `json:"variableReferences,omitempty"`
 }
 
+// RedriveExecutionInput is the request of RedriveExecution.
 type RedriveExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
 	ClientToken  string `json:"clientToken"`
 }
 
+// RedriveExecutionOutput is the answer of RedriveExecution.
 type RedriveExecutionOutput struct {
 	RedriveDate Timestamp `json:"redriveDate"`
 }
 
+// GetActivityTaskInput is the request of GetActivityTask.
 type GetActivityTaskInput struct {
 	ActivityArn string `json:"activityArn"`
 	WorkerName  string `json:"workerName"`
@@ -214,25 +232,31 @@ type GetActivityTaskOutput struct {
 	Input     string `json:"input,omitempty"`
 }
 
+// SendTaskSuccessInput is the request of SendTaskSuccess.
 type SendTaskSuccessInput struct {
 	TaskToken string `json:"taskToken"`
 	Output    string `json:"output"`
 }
 
+// SendTaskSuccessOutput is the answer of SendTaskSuccess.
 type SendTaskSuccessOutput struct{}
 
+// SendTaskFailureInput is the request of SendTaskFailure.
 type SendTaskFailureInput struct {
 	TaskToken string `json:"taskToken"`
 	Error     string `json:"error"`
 	Cause     string `json:"cause"`
 }
 
+// SendTaskFailureOutput is the answer of SendTaskFailure.
 type SendTaskFailureOutput struct{}
 
+// SendTaskHeartbeatInput is the request of SendTaskHeartbeat.
 type SendTaskHeartbeatInput struct {
 	TaskToken string `json:"taskToken"`
 }
 
+// SendTaskHeartbeatOutput is the answer of SendTaskHeartbeat.
 type SendTaskHeartbeatOutput struct{}
 
 // MockErrorOutput is a mocked failure for TestState.
@@ -256,6 +280,7 @@ type TestStateConfiguration struct {
 	MapItemReaderData        string `json:"mapItemReaderData,omitempty"`
 }
 
+// TestStateInput is the request of TestState.
 type TestStateInput struct {
 	Definition         string                  `json:"definition"`
 	RoleArn            string                  `json:"roleArn"`
@@ -316,6 +341,7 @@ type InspectionData struct {
 	ErrorDetails               *InspectionErrorDetails `json:"errorDetails,omitempty"`
 }
 
+// TestStateOutput is the answer of TestState.
 type TestStateOutput struct {
 	Output         string          `json:"output,omitempty"`
 	Error          string          `json:"error,omitempty"`
@@ -343,10 +369,12 @@ type MapRunExecutionCounts struct {
 // execution counts.
 type MapRunItemCounts = MapRunExecutionCounts
 
+// DescribeMapRunInput is the request of DescribeMapRun.
 type DescribeMapRunInput struct {
 	MapRunArn string `json:"mapRunArn"`
 }
 
+// DescribeMapRunOutput is the answer of DescribeMapRun.
 type DescribeMapRunOutput struct {
 	MapRunArn                  string                 `json:"mapRunArn"`
 	ExecutionArn               string                 `json:"executionArn"`
@@ -362,12 +390,14 @@ type DescribeMapRunOutput struct {
 	RedriveDate                Timestamp              `json:"redriveDate,omitzero"`
 }
 
+// ListMapRunsInput is the request of ListMapRuns.
 type ListMapRunsInput struct {
 	ExecutionArn string `json:"executionArn"`
 	MaxResults   int32  `json:"maxResults"`
 	NextToken    string `json:"nextToken"`
 }
 
+// MapRunListItem is one entry of a list answer.
 type MapRunListItem struct {
 	ExecutionArn    string    `json:"executionArn"`
 	MapRunArn       string    `json:"mapRunArn"`
@@ -376,11 +406,13 @@ type MapRunListItem struct {
 	StopDate        Timestamp `json:"stopDate,omitzero"`
 }
 
+// ListMapRunsOutput is the answer of ListMapRuns.
 type ListMapRunsOutput struct {
 	MapRuns   []MapRunListItem `json:"mapRuns"`
 	NextToken string           `json:"nextToken,omitempty"`
 }
 
+// UpdateMapRunInput is the request of UpdateMapRun.
 type UpdateMapRunInput struct {
 	MapRunArn                  string   `json:"mapRunArn"`
 	MaxConcurrency             *int32   `json:"maxConcurrency"`
@@ -388,4 +420,5 @@ type UpdateMapRunInput struct {
 	ToleratedFailureCount      *int64   `json:"toleratedFailureCount"`
 }
 
+// UpdateMapRunOutput is the answer of UpdateMapRun.
 type UpdateMapRunOutput struct{}
