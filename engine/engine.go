@@ -178,6 +178,7 @@ type StartRequest struct {
 
 // target is what a start request resolved to.
 type target struct {
+	testCase   string // from "<arn>#<TestCase>"
 	machine    store.StateMachine
 	definition string
 	versionARN string
@@ -187,6 +188,7 @@ type target struct {
 // resolve finds the machine, version or alias a start request names.
 func (e *Engine) resolve(ctx context.Context, arn string) (target, error) {
 	st := e.deps.Store
+	arn, testCase, _ := strings.Cut(arn, "#")
 	parts := strings.Split(arn, ":")
 	if len(parts) < 7 || parts[5] != "stateMachine" {
 		return target{}, fmt.Errorf("%w: %s", ErrStateMachineNotFound, arn)
@@ -196,7 +198,7 @@ func (e *Engine) resolve(ctx context.Context, arn string) (target, error) {
 	if err != nil {
 		return target{}, fmt.Errorf("%w: %s", ErrStateMachineNotFound, arn)
 	}
-	t := target{machine: sm, definition: sm.Definition}
+	t := target{machine: sm, definition: sm.Definition, testCase: testCase}
 	if len(parts) == 8 {
 		q := parts[7]
 		if q != "" && q[0] >= '0' && q[0] <= '9' {

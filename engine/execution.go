@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,11 +18,18 @@ import (
 // applied one at a time under mu, each step committed before its commands
 // are carried out.
 type run struct {
-	arn     string
-	mu      sync.Mutex
-	x       *interp.Execution
-	version int64
-	tasks   map[int64]context.CancelFunc
+	arn         string
+	machineName string
+	testCase    string
+	mu          sync.Mutex
+	x           *interp.Execution
+	version     int64
+	tasks       map[int64]context.CancelFunc
+	invocations map[string]int // task runs so far, by state name
+}
+
+func newRun(arn, machineName string, x *interp.Execution) *run {
+	return &run{arn: arn, machineName: machineName, x: x, tasks: map[int64]context.CancelFunc{}, invocations: map[string]int{}}
 }
 
 // StartExecution starts an execution. Standard executions are durable once
@@ -53,7 +61,8 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 		Name: name, Status: interp.Running, Definition: t.definition, RoleARN: t.machine.RoleARN, Input: input,
 		TraceHeader: req.TraceHeader, Seed: e.deps.Seed(), StartDate: now,
 	}
-	r := &run{arn: ex.ARN, x: interp.New(sm, interpInfo(ex, t.machine, in)), tasks: map[int64]context.CancelFunc{}}
+	r := newRun(ex.ARN, t.machine.Name, interp.New(sm, interpInfo(ex, t.machine, in)))
+	r.testCase = t.testCase
 	start := interp.Start{Time: now}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -208,10 +217,13 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 
 // runTask invokes a task's resource in the background and delivers the
 // answer as the execution's next input.
-func (e *Engine) runTask(r *run, task interp.RunTask) {
+func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	ctx, cancel := context.WithCancel(e.ctx)
-	r.tasks[task.TaskID] = cancel
+	r.tasks[rt.TaskID] = cancel
 	arn := r.arn
+	task := Task{RunTask: rt, ExecutionARN: r.arn, StateMachineARN: stateMachineOf(r.arn), StateMachineName: r.machineName,
+		TestCase: r.testCase, Invocation: r.invocations[rt.StateName]}
+	r.invocations[rt.StateName]++
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -265,8 +277,12 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 			return err
 		}
 	}
-	r := &run{arn: ex.ARN, x: interp.New(def, interpInfo(ex, sm, in)), version: ex.Version, tasks: map[int64]context.CancelFunc{}}
+	r := newRun(ex.ARN, sm.Name, interp.New(def, interpInfo(ex, sm, in)))
+	r.version = ex.Version
 	out, _ := interp.Replay(r.x, journal)
+	for name, n := range out.Invocations {
+		r.invocations[name] = n
+	}
 	if r.x.Status() != interp.Running {
 		return nil
 	}
@@ -283,9 +299,19 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 		e.timers.add(r.arn, t.TimerID, e.due(stepTime, t.At))
 	}
 	for _, t := range out.Tasks {
+		r.invocations[t.StateName]-- // it is run again, not anew
 		e.runTask(r, t)
 	}
 	return nil
+}
+
+// stateMachineOf returns the state machine ARN of an execution ARN.
+func stateMachineOf(executionARN string) string {
+	parts := strings.Split(executionARN, ":")
+	if len(parts) < 8 {
+		return ""
+	}
+	return strings.Join(parts[:5], ":") + ":stateMachine:" + parts[6]
 }
 
 func nameOf(arn string) string {

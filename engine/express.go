@@ -68,7 +68,7 @@ func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest) (Sy
 	defer cancel()
 	began := time.Now()
 	start := e.clock().UTC().Truncate(time.Millisecond)
-	res, err := Run(ctx, sm, RunOptions{Info: interpInfo(ex, t.machine, in), Start: start, WaitScale: scale, Invoker: e.deps.Invoker})
+	res, err := Run(ctx, sm, RunOptions{Info: interpInfo(ex, t.machine, in), Start: start, WaitScale: scale, Invoker: e.deps.Invoker, TestCase: t.testCase})
 	if err != nil {
 		return SyncResult{}, err
 	}

@@ -11,9 +11,23 @@ import (
 	"github.com/cairn-sfn/cairn/interp"
 )
 
+// Task is a task to run, with the execution it belongs to.
+type Task struct {
+	interp.RunTask
+	ExecutionARN     string
+	StateMachineARN  string
+	StateMachineName string
+	// TestCase names the mock test case the execution was started with
+	// ("<stateMachineArn>#<TestCase>"); "" when none.
+	TestCase string
+	// Invocation counts the earlier runs of this state's task in this
+	// execution, retries and loop passes included (0 for the first).
+	Invocation int
+}
+
 // Invoker runs Task states' resources.
 type Invoker interface {
-	Invoke(ctx context.Context, task interp.RunTask) (output any, err error)
+	Invoke(ctx context.Context, task Task) (output any, err error)
 }
 
 // TaskError is a task failure with the error name and cause it reports.
@@ -30,7 +44,7 @@ func (e *TaskError) Error() string { return e.Name + ": " + e.Cause }
 type Handlers map[string]func(ctx context.Context, input any) (any, error)
 
 // Invoke runs the handler registered for the task's resource.
-func (h Handlers) Invoke(ctx context.Context, task interp.RunTask) (any, error) {
+func (h Handlers) Invoke(ctx context.Context, task Task) (any, error) {
 	fn, ok := h[task.Resource]
 	if !ok {
 		return nil, &TaskError{Name: "States.Runtime", Cause: fmt.Sprintf("Cairn has no integration for the resource '%s'", task.Resource)}
@@ -48,6 +62,7 @@ type RunOptions struct {
 	// as the definition says.
 	WaitScale float64
 	Invoker   Invoker // nil: every task fails with States.Runtime
+	TestCase  string  // the mock test case, passed to the Invoker
 }
 
 // Result is how an execution ended, with its whole history.
@@ -77,6 +92,7 @@ func Run(ctx context.Context, sm *asl.StateMachine, opts RunOptions) (*Result, e
 	var inputs []interp.Input
 	timers := &timerQueue{}
 	live := map[int64]bool{}
+	invocations := map[string]int{}
 	inputs = append(inputs, interp.Start{Time: now})
 	for {
 		for len(inputs) > 0 {
@@ -87,7 +103,10 @@ func Run(ctx context.Context, sm *asl.StateMachine, opts RunOptions) (*Result, e
 			for _, c := range step.Commands {
 				switch c := c.(type) {
 				case interp.RunTask:
-					out, err := invoker.Invoke(ctx, c)
+					task := Task{RunTask: c, ExecutionARN: opts.Info.ExecutionArn, StateMachineARN: opts.Info.StateMachineArn,
+						StateMachineName: opts.Info.StateMachineName, TestCase: opts.TestCase, Invocation: invocations[c.StateName]}
+					invocations[c.StateName]++
+					out, err := invoker.Invoke(ctx, task)
 					if err != nil {
 						var te *TaskError
 						if !errors.As(err, &te) {

@@ -90,6 +90,8 @@ func InputTime(in Input) time.Time { return in.inputTime() }
 type Outstanding struct {
 	Tasks  []RunTask
 	Timers []SetTimer
+	// Invocations counts every RunTask of the replay, by state name.
+	Invocations map[string]int
 }
 
 // Replay rebuilds an execution from its journal and returns it with what
@@ -100,6 +102,7 @@ func Replay(x *Execution, journal []Input) (Outstanding, []Event) {
 	timers := map[int64]SetTimer{}
 	var taskOrder, timerOrder []int64
 	var events []Event
+	invocations := map[string]int{}
 	for _, in := range journal {
 		switch in := in.(type) {
 		case TaskSucceeded:
@@ -116,6 +119,7 @@ func Replay(x *Execution, journal []Input) (Outstanding, []Event) {
 			case RunTask:
 				tasks[c.TaskID] = c
 				taskOrder = append(taskOrder, c.TaskID)
+				invocations[c.StateName]++
 			case CancelTask:
 				delete(tasks, c.TaskID)
 			case SetTimer:
@@ -126,7 +130,7 @@ func Replay(x *Execution, journal []Input) (Outstanding, []Event) {
 			}
 		}
 	}
-	var out Outstanding
+	out := Outstanding{Invocations: invocations}
 	if x.Status() != Running {
 		return out, events
 	}
