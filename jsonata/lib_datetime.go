@@ -27,8 +27,7 @@ func toMillisBuiltin(now func() time.Time) builtin {
 
 // toMillisAt runs $toMillis on its (already checked) arguments, taking
 // the date parts a picture leaves out from now, which is only called when
-// one is needed. An evaluator with its own clock registers
-// {"toMillis", "<s-s?:n>", …toMillisAt(args, clock)} over the library's.
+// one is needed.
 func toMillisAt(args []any, now func() time.Time) (any, error) {
 	if !argDefined(args, 0) {
 		return undefined, nil
@@ -55,8 +54,7 @@ type dateTimePart struct {
 
 	component     rune
 	presentation1 string
-	presentation2 string
-	ordinal       bool
+	presentation2 string // "o" for ordinals; "t" for Z when the offset is 0
 	names         letterCase
 	hasNames      bool
 	widthMin      int // -1 when absent
@@ -146,7 +144,6 @@ func analyseMarker(marker string) (*dateTimePart, error) {
 		last := presMod[len(presMod)-1]
 		if strings.IndexByte("atco", last) >= 0 {
 			part.presentation2 = string(last)
-			part.ordinal = last == 'o'
 			part.presentation1 = presMod[:len(presMod)-1]
 		} else {
 			part.presentation1 = presMod
@@ -561,10 +558,8 @@ func dateMatcherFor(part *dateTimePart) (dateMatcher, error) {
 	var m dateMatcher
 	switch {
 	case part.component == 'Z' || part.component == 'z':
-		sep, hasSep := rune(0), part.integer.regular
-		if hasSep {
-			sep = part.integer.regularChar
-		}
+		// A regular grouping separator ("01:01") splits hours from minutes.
+		hasSep, sep := part.integer.regular, part.integer.regularChar
 		if part.component == 'z' {
 			m.pattern = "GMT"
 		}
