@@ -41,7 +41,7 @@ func BenchmarkCommitSteps(b *testing.B) {
 	var next atomic.Int64
 	b.SetParallelism(max(1, benchConcurrency/runtimeProcs()))
 	b.ResetTimer()
-	start := time.Now()
+	start, batches := time.Now(), sqlite.Batches(s)
 	b.RunParallel(func(pb *testing.PB) {
 		arn := fmt.Sprintf("arn:aws:states:us-east-1:123456789012:execution:bench:e%d", next.Add(1))
 		v, last := int64(0), int64(0)
@@ -73,6 +73,7 @@ func BenchmarkCommitSteps(b *testing.B) {
 	sec := time.Since(start).Seconds()
 	b.ReportMetric(float64(b.N)/sec, "steps/s")
 	b.ReportMetric(float64(b.N*benchEvents)/sec, "events/s")
+	b.ReportMetric(float64(b.N)/float64(sqlite.Batches(s)-batches), "steps/tx")
 }
 
 // BenchmarkCeiling100Rows is the raw SQLite ceiling to compare

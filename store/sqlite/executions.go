@@ -13,7 +13,13 @@ import (
 	"github.com/cairn-sfn/cairn/store/internal/cursor"
 )
 
-// executionsSchema is migration 2. Journal entries and events hang off the
+// executionsSchema is migration 2. The summary row holds only what a step
+// may change and what lists filter on; the definition and input, written
+// once and often kilobytes long, live in execution_specs, because every
+// step rewrites its summary row and a wide row would rewrite its overflow
+// pages too (+75% WAL volume with a 10 KiB definition).
+//
+// Journal entries and events hang off the
 // execution's integer id rather than its ARN, which keeps their rows small.
 // They are rowid tables appended in commit order, with a unique index for
 // reading one execution's rows in sequence: with many executions advancing
@@ -28,9 +34,7 @@ const executionsSchema = `CREATE TABLE executions (
 	alias_arn         TEXT NOT NULL,
 	name              TEXT NOT NULL,
 	status            TEXT NOT NULL,
-	definition        TEXT NOT NULL,
 	role_arn          TEXT NOT NULL,
-	input             TEXT NOT NULL,
 	output            TEXT NOT NULL,
 	error             TEXT NOT NULL,
 	cause             TEXT NOT NULL,
@@ -45,6 +49,11 @@ CREATE INDEX executions_by_machine ON executions (state_machine_arn, start_date 
 CREATE INDEX executions_by_machine_status ON executions (state_machine_arn, status, start_date DESC, arn);
 CREATE INDEX executions_running ON executions (start_date, arn) WHERE status = 'RUNNING';
 CREATE INDEX executions_ended ON executions (stop_date) WHERE status <> 'RUNNING';
+CREATE TABLE execution_specs (
+	execution_id INTEGER PRIMARY KEY,
+	definition   TEXT NOT NULL,
+	input        TEXT NOT NULL
+);
 CREATE TABLE execution_journal (
 	seq          INTEGER PRIMARY KEY,
 	execution_id INTEGER NOT NULL,
@@ -60,8 +69,11 @@ CREATE TABLE execution_events (
 );
 CREATE UNIQUE INDEX execution_events_by_id ON execution_events (execution_id, id);`
 
-const execColumns = `arn, state_machine_arn, version_arn, alias_arn, name, status, definition, role_arn, input, output,
-	error, cause, trace_header, seed, start_date, stop_date, version, redrive_count`
+// execSelect reads whole executions; callers add WHERE and ORDER BY on
+// columns of e.
+const execSelect = `SELECT e.arn, e.state_machine_arn, e.version_arn, e.alias_arn, e.name, e.status, s.definition,
+	e.role_arn, s.input, e.output, e.error, e.cause, e.trace_header, e.seed, e.start_date, e.stop_date, e.version,
+	e.redrive_count FROM executions e JOIN execution_specs s ON s.execution_id = e.id`
 
 // optNanos stores the zero time as 0 (UnixNano of the zero time is
 // undefined), so an unset StopDate reads back as the zero time.
@@ -121,7 +133,7 @@ func (s *Store) CommitSteps(ctx context.Context, steps []store.Step) ([]error, e
 }
 
 func (s *Store) GetExecution(ctx context.Context, arn string) (store.Execution, error) {
-	e, err := scanExecution(s.rd.QueryRowContext(ctx, `SELECT `+execColumns+` FROM executions WHERE arn = ?`, arn))
+	e, err := scanExecution(s.rd.QueryRowContext(ctx, execSelect+` WHERE e.arn = ?`, arn))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, fmt.Errorf("get execution %s: %w", arn, store.ErrNotFound)
 	}
@@ -133,11 +145,11 @@ func (s *Store) GetExecution(ctx context.Context, arn string) (store.Execution, 
 
 func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]store.Execution, string, error) {
 	var q strings.Builder
-	q.WriteString(`SELECT ` + execColumns + ` FROM executions WHERE state_machine_arn = ?`)
+	q.WriteString(execSelect + ` WHERE e.state_machine_arn = ?`)
 	args := []any{f.StateMachineARN}
 	for _, c := range []struct{ col, v string }{{"version_arn", f.VersionARN}, {"alias_arn", f.AliasARN}, {"status", f.Status}} {
 		if c.v != "" {
-			q.WriteString(` AND ` + c.col + ` = ?`)
+			q.WriteString(` AND e.` + c.col + ` = ?`)
 			args = append(args, c.v)
 		}
 	}
@@ -146,10 +158,10 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 		if err != nil {
 			return nil, "", fmt.Errorf("list executions: %w", err)
 		}
-		q.WriteString(` AND (start_date < ? OR (start_date = ? AND arn > ?))`)
+		q.WriteString(` AND (e.start_date < ? OR (e.start_date = ? AND e.arn > ?))`)
 		args = append(args, n, n, arn)
 	}
-	q.WriteString(` ORDER BY start_date DESC, arn` + limitClause(p))
+	q.WriteString(` ORDER BY e.start_date DESC, e.arn` + limitClause(p))
 	out, err := s.queryExecutions(ctx, q.String(), args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list executions: %w", err)
@@ -180,7 +192,7 @@ func (s *Store) queryExecutions(ctx context.Context, q string, args ...any) ([]s
 }
 
 func (s *Store) RunningExecutions(ctx context.Context) ([]store.Execution, error) {
-	out, err := s.queryExecutions(ctx, `SELECT `+execColumns+` FROM executions WHERE status = 'RUNNING' ORDER BY start_date, arn`)
+	out, err := s.queryExecutions(ctx, execSelect+` WHERE e.status = 'RUNNING' ORDER BY e.start_date, e.arn`)
 	if err != nil {
 		return nil, fmt.Errorf("running executions: %w", err)
 	}
@@ -298,6 +310,7 @@ func (s *Store) PurgeExecutions(ctx context.Context, before time.Time) (int, err
 				for _, q := range []string{
 					`DELETE FROM execution_events WHERE execution_id = ?`,
 					`DELETE FROM execution_journal WHERE execution_id = ?`,
+					`DELETE FROM execution_specs WHERE execution_id = ?`,
 					`DELETE FROM executions WHERE id = ?`,
 				} {
 					if _, err := tx.ExecContext(ctx, q, id); err != nil {

@@ -54,8 +54,8 @@ type committer struct {
 	stopped chan struct{}
 	batches atomic.Int64 // transactions committed, for tests
 
-	create, advance, end, version, journal *sql.Stmt
-	events                                 [maxRowsPerInsert + 1]*sql.Stmt // by row count
+	create, spec, advance, end, version, journal *sql.Stmt
+	events                                       [maxRowsPerInsert + 1]*sql.Stmt // by row count
 }
 
 func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
@@ -70,8 +70,10 @@ func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
 		return nil
 	}
 	qs := map[**sql.Stmt]string{
-		&c.create: `INSERT INTO executions (` + execColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (arn) DO NOTHING RETURNING id`,
+		&c.create: `INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output,
+			error, cause, trace_header, seed, start_date, stop_date, version, redrive_count)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING RETURNING id`,
+		&c.spec:    `INSERT INTO execution_specs (execution_id, definition, input) VALUES (?, ?, ?)`,
 		&c.advance: `UPDATE executions SET version = ? WHERE arn = ? AND version = ? RETURNING id`,
 		&c.end: `UPDATE executions SET version = ?, status = ?, output = ?, error = ?, cause = ?, stop_date = ?
 			WHERE arn = ? AND version = ? RETURNING id`,
@@ -93,7 +95,7 @@ func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
 }
 
 func (c *committer) closeStmts() {
-	for _, s := range append([]*sql.Stmt{c.create, c.advance, c.end, c.version, c.journal}, c.events[:]...) {
+	for _, s := range append([]*sql.Stmt{c.create, c.spec, c.advance, c.end, c.version, c.journal}, c.events[:]...) {
 		if s != nil {
 			s.Close()
 		}
@@ -291,12 +293,15 @@ func (w *txWriter) createExecution(e store.Execution, first store.Step) error {
 	}
 	var id int64
 	err := w.stmt(w.c.create).QueryRowContext(w.ctx, e.ARN, e.StateMachineARN, e.VersionARN, e.AliasARN, e.Name, e.Status,
-		e.Definition, e.RoleARN, e.Input, e.Output, e.Error, e.Cause, e.TraceHeader, int64(e.Seed), optNanos(e.StartDate),
+		e.RoleARN, e.Output, e.Error, e.Cause, e.TraceHeader, int64(e.Seed), optNanos(e.StartDate),
 		optNanos(e.StopDate), e.Version, e.RedriveCount).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &fenceError{fmt.Errorf("create execution %s: %w", e.ARN, store.ErrAlreadyExists)}
 	}
 	if err != nil {
+		return fmt.Errorf("create execution %s: %w", e.ARN, err)
+	}
+	if _, err := w.stmt(w.c.spec).ExecContext(w.ctx, id, e.Definition, e.Input); err != nil {
 		return fmt.Errorf("create execution %s: %w", e.ARN, err)
 	}
 	if err := w.appendStep(id, first); err != nil {
