@@ -119,8 +119,10 @@ func (s *Store) CreateExecution(ctx context.Context, e store.Execution, first st
 }
 
 // CommitSteps queues the steps for the group-commit writer and waits until
-// the transaction holding them is durable. When ctx ends first it returns
-// ctx's error, and the steps may or may not have committed: reload.
+// the transaction holding them is durable. ctx is only checked before the
+// steps are queued: once queued, CommitSteps waits for their outcome (a
+// few milliseconds), so the caller always knows whether they committed. A
+// non-nil error means none of the steps committed.
 func (s *Store) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
 	if len(steps) == 0 {
 		return []error{}, nil
