@@ -48,12 +48,15 @@ func check(x *execution, st store.Step) error {
 	if st.Version != x.e.Version+1 {
 		return fmt.Errorf("commit step %d of %s (at %d): %w", st.Version, st.ExecutionARN, x.e.Version, store.ErrStaleVersion)
 	}
+	last := int64(0)
 	if n := len(x.events); n > 0 {
-		for _, ev := range st.Events {
-			if ev.ID <= x.events[n-1].ID {
-				return fmt.Errorf("commit step %d of %s: event id %d not after %d", st.Version, st.ExecutionARN, ev.ID, x.events[n-1].ID)
-			}
+		last = x.events[n-1].ID
+	}
+	for _, ev := range st.Events {
+		if ev.ID <= last {
+			return fmt.Errorf("commit step %d of %s: event id %d not after %d", st.Version, st.ExecutionARN, ev.ID, last)
 		}
+		last = ev.ID
 	}
 	return nil
 }

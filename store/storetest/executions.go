@@ -141,6 +141,30 @@ func RunExecutions(t *testing.T, newStore func(t *testing.T) store.Executions) {
 		}
 	})
 
+	t.Run("BadStepFailsAlone", func(t *testing.T) {
+		s, ctx := setup(t)
+		var arns []string
+		for _, n := range []string{"a", "b", "c"} {
+			e := Exec("m", n, t0)
+			arns = append(arns, e.ARN)
+			if err := s.CreateExecution(ctx, e, StepOf(e.ARN, 1, 1, 1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad := StepOf(arns[1], 2, 2, 2)
+		bad.Events[1].ID = 2 // the same id twice in one step
+		errs, err := s.CommitSteps(ctx, []store.Step{StepOf(arns[0], 2, 2, 1), bad, StepOf(arns[2], 2, 2, 1), StepOf(arns[1], 3, 2, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs[0] != nil || errs[1] == nil || errors.Is(errs[1], store.ErrStaleVersion) || errs[2] != nil || !errors.Is(errs[3], store.ErrStaleVersion) {
+			t.Fatalf("errs = %v", errs)
+		}
+		checkChain(t, s, arns[0], 2, 2)
+		checkChain(t, s, arns[1], 1, 1) // nothing of the bad step
+		checkChain(t, s, arns[2], 2, 2)
+	})
+
 	t.Run("History", func(t *testing.T) {
 		s, ctx := setup(t)
 		e := Exec("m", "h", t0)
