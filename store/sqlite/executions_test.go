@@ -159,3 +159,22 @@ func TestGroupCommitBatches(t *testing.T) {
 	}
 	t.Logf("%d steps in %d transactions", writers*steps, n)
 }
+
+// TestDurabilitySettings guards the settings the durability argument rests
+// on (see Open).
+func TestDurabilitySettings(t *testing.T) {
+	t.Parallel()
+	s, err := sqlite.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"}, // FULL
+	} {
+		if got, err := sqlite.Pragma(s, tc.pragma); err != nil || got != tc.want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
+		}
+	}
+}
