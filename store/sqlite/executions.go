@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -222,11 +223,11 @@ func (s *Store) readExecution(ctx context.Context, arn string, fn func(tx *sql.T
 
 func (s *Store) History(ctx context.Context, arn string, after int64, limit int, reverse bool) ([]store.Event, error) {
 	q := `SELECT id, body FROM execution_events WHERE execution_id = ? AND id > ? ORDER BY id`
-	switch {
-	case reverse && after > 0:
+	if reverse {
+		if after <= 0 {
+			after = math.MaxInt64 // from the newest
+		}
 		q = `SELECT id, body FROM execution_events WHERE execution_id = ? AND id < ? ORDER BY id DESC`
-	case reverse:
-		q = `SELECT id, body FROM execution_events WHERE execution_id = ? AND ? = 0 ORDER BY id DESC`
 	}
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
