@@ -52,6 +52,12 @@ type State struct {
 	Comment       string
 	QueryLanguage string // resolved: the state's own or the machine's
 	Next          string
+	// ReadsContext is false only when no field of the state (leaving out
+	// its Branches and ItemProcessor, which are states of their own) can
+	// read the context object: no string in it contains "$$". JSONata
+	// states always count as reading it ($states.context). Interpreters
+	// use it to skip building $$.
+	ReadsContext bool
 	End           bool
 
 	// Input and output processing (JSONPath).

@@ -460,6 +460,32 @@ func (p *parser) graph(g *Graph, f *fields) {
 	}
 }
 
+// mentionsContext reports whether any string (key or value) in v contains
+// "$$", the conservative test behind State.ReadsContext. At the top of a
+// state, nested state graphs are left out.
+func mentionsContext(v any, top bool) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, "$$")
+	case []any:
+		for _, e := range x {
+			if mentionsContext(e, false) {
+				return true
+			}
+		}
+	case *value.Object:
+		for k, e := range x.All() {
+			if top && (k == "Branches" || k == "ItemProcessor" || k == "Iterator") {
+				continue
+			}
+			if strings.Contains(k, "$$") || mentionsContext(e, false) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var typeNames = "[Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]"
 
 func (p *parser) state(name string, obj *value.Object, loc string) *State {
@@ -476,6 +502,7 @@ func (p *parser) state(name string, obj *value.Object, loc string) *State {
 		return nil
 	}
 	s.QueryLanguage = resolveQL(obj, p.machineQL)
+	s.ReadsContext = s.QueryLanguage == JSONata || mentionsContext(obj, true)
 	downgrade := s.QueryLanguage == JSONPath && p.machineQL == JSONata
 	if downgrade {
 		// This is the whole answer about languages for the state: fields

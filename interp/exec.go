@@ -65,8 +65,8 @@ type Execution struct {
 	runq    []*thread
 	tasks   map[int64]*thread
 	timers  map[int64]timer
-	execCtx *value.Object // $$.Execution
-	smCtx   *value.Object // $$.StateMachine
+	execCtx *value.Object // $$.Execution, built on first use
+	smCtx   *value.Object // $$.StateMachine, likewise
 
 	overEventLimit bool
 }
@@ -163,15 +163,6 @@ func (x *Execution) Apply(in Input) Step {
 
 func (x *Execution) begin() {
 	x.start = x.now
-	x.execCtx = value.ObjectOf(
-		"Id", x.info.ExecutionArn,
-		"Input", x.info.Input,
-		"StartTime", FormatTime(x.start),
-		"Name", x.info.Name,
-		"RoleArn", x.info.RoleArn,
-		"RedriveCount", value.Int(int64(x.info.RedriveCount)),
-	)
-	x.smCtx = value.ObjectOf("Id", x.info.StateMachineArn, "Name", x.info.StateMachineName)
 
 	x.root = &thread{graph: &x.sm.Graph, vars: newScope(nil)}
 	inputText := x.info.InputText

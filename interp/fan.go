@@ -287,8 +287,10 @@ func (x *Execution) iteration(p *thread, prev int64) *thread {
 	input := item
 	if s.ItemSelector != nil {
 		env := x.env(p, fan.input)
-		ctx := env.Context.(*value.Object)
-		ctx.Set("Map", value.ObjectOf("Item", value.ObjectOf("Index", value.Int(int64(i)), "Value", item)))
+		// Without $$ in the state (ReadsContext), there is no $$ to extend.
+		if ctx, ok := env.Context.(*value.Object); ok {
+			ctx.Set("Map", value.ObjectOf("Item", value.ObjectOf("Index", value.Int(int64(i)), "Value", item)))
+		}
 		v, err := s.ItemSelector.Eval(env)
 		if err != nil {
 			x.abortChildren(p)

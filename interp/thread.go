@@ -96,8 +96,12 @@ func (s *scope) set(name string, v any) {
 func (x *Execution) env(t *thread, input any, extra ...any) *asl.Env {
 	e := &asl.Env{Rand: x.rng, Now: x.now}
 	e.Input = input
-	ctx := x.contextObject(t)
-	e.Context = ctx
+	// $$ is built only for states that may read it.
+	var ctx *value.Object
+	if t.state == nil || t.state.ReadsContext {
+		ctx = x.contextObject(t)
+		e.Context = ctx
+	}
 	vars := t.vars
 	e.Vars = vars.get
 	if isJSONata(t) {
@@ -118,6 +122,17 @@ func isJSONata(t *thread) bool { return t.state != nil && t.state.QueryLanguage 
 
 // contextObject builds $$ for the thread's current state.
 func (x *Execution) contextObject(t *thread) *value.Object {
+	if x.execCtx == nil {
+		x.execCtx = value.ObjectOf(
+			"Id", x.info.ExecutionArn,
+			"Input", x.info.Input,
+			"StartTime", FormatTime(x.start),
+			"Name", x.info.Name,
+			"RoleArn", x.info.RoleArn,
+			"RedriveCount", value.Int(int64(x.info.RedriveCount)),
+		)
+		x.smCtx = value.ObjectOf("Id", x.info.StateMachineArn, "Name", x.info.StateMachineName)
+	}
 	ctx := value.NewObject(4)
 	ctx.Set("Execution", x.execCtx)
 	ctx.Set("StateMachine", x.smCtx)
@@ -147,14 +162,57 @@ func (t *thread) waiting() bool {
 	return t.taskID != 0 || t.waitTimer != 0 || t.fan != nil
 }
 
-// stateEvent names a state's event, e.g. "Pass"+"StateEntered".
-func stateEvent(s *asl.State, suffix string) string { return s.Type + suffix }
+// enteredEvent and exitedEvent name a state's events, e.g.
+// PassStateEntered, without building the string each time.
+func enteredEvent(s *asl.State) string {
+	switch s.Type {
+	case asl.TypePass:
+		return "PassStateEntered"
+	case asl.TypeTask:
+		return "TaskStateEntered"
+	case asl.TypeChoice:
+		return "ChoiceStateEntered"
+	case asl.TypeWait:
+		return "WaitStateEntered"
+	case asl.TypeSucceed:
+		return "SucceedStateEntered"
+	case asl.TypeFail:
+		return "FailStateEntered"
+	case asl.TypeParallel:
+		return "ParallelStateEntered"
+	case asl.TypeMap:
+		return "MapStateEntered"
+	}
+	return s.Type + "StateEntered"
+}
+
+func exitedEvent(s *asl.State) string {
+	switch s.Type {
+	case asl.TypePass:
+		return "PassStateExited"
+	case asl.TypeTask:
+		return "TaskStateExited"
+	case asl.TypeChoice:
+		return "ChoiceStateExited"
+	case asl.TypeWait:
+		return "WaitStateExited"
+	case asl.TypeSucceed:
+		return "SucceedStateExited"
+	case asl.TypeFail:
+		return "FailStateExited"
+	case asl.TypeParallel:
+		return "ParallelStateExited"
+	case asl.TypeMap:
+		return "MapStateExited"
+	}
+	return s.Type + "StateExited"
+}
 
 // enter runs the current state from its beginning.
 func (x *Execution) enter(t *thread) {
 	s := t.state
 	t.enteredTime = x.now
-	t.enteredID = x.emit(t, stateEvent(s, "StateEntered"),
+	t.enteredID = x.emit(t, enteredEvent(s),
 		value.ObjectOf("input", value.String(t.input), "inputDetails", untruncated(), "name", s.Name))
 	x.execute(t)
 }
@@ -202,7 +260,7 @@ func (x *Execution) exit(t *thread, output any, next string, assigned *value.Obj
 	details.Set("name", s.Name)
 	details.Set("output", value.String(output))
 	details.Set("outputDetails", untruncated())
-	x.emit(t, stateEvent(s, "StateExited"), details)
+	x.emit(t, exitedEvent(s), details)
 	if next == "" {
 		x.threadDone(t, output)
 		return
