@@ -58,7 +58,7 @@ type State struct {
 	// states always count as reading it ($states.context). Interpreters
 	// use it to skip building $$.
 	ReadsContext bool
-	End           bool
+	End          bool
 
 	// Input and output processing (JSONPath).
 	InputPath      OptPath
