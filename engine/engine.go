@@ -65,6 +65,7 @@ type Engine struct {
 	log    *slog.Logger
 	clock  func() time.Time
 	timers *alarmClock
+	calls  *callbacks
 
 	mu      sync.Mutex
 	active  map[string]*run // running Standard executions by ARN
@@ -110,6 +111,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.timers = newAlarmClock(e.clock, e.fireTimer)
+	e.calls = newCallbacks()
 	return e, nil
 }
 

@@ -25,11 +25,25 @@ type run struct {
 	x           *interp.Execution
 	version     int64
 	tasks       map[int64]context.CancelFunc
-	invocations map[string]int // task runs so far, by state name
+	tokens      map[int64]string // task id -> token, for tasks parked on one
+	invocations map[string]int   // task runs so far, by state name
 }
 
 func newRun(arn, machineName string, x *interp.Execution) *run {
-	return &run{arn: arn, machineName: machineName, x: x, tasks: map[int64]context.CancelFunc{}, invocations: map[string]int{}}
+	return &run{arn: arn, machineName: machineName, x: x, tasks: map[int64]context.CancelFunc{},
+		tokens: map[int64]string{}, invocations: map[string]int{}}
+}
+
+// endTask forgets a task's goroutine and token.
+func (e *Engine) endTask(r *run, id int64) {
+	if cancel, ok := r.tasks[id]; ok {
+		cancel()
+		delete(r.tasks, id)
+	}
+	if token, ok := r.tokens[id]; ok {
+		e.calls.release(token)
+		delete(r.tokens, id)
+	}
 }
 
 // StartExecution starts an execution. Standard executions are durable once
@@ -152,6 +166,12 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 		return err
 	}
 	r.version++
+	switch in := in.(type) {
+	case interp.TaskSucceeded:
+		e.endTask(r, in.TaskID)
+	case interp.TaskFailed:
+		e.endTask(r, in.TaskID)
+	}
 	if r.x.Status() != interp.Running {
 		e.forget(r)
 	}
@@ -167,9 +187,11 @@ func (e *Engine) forget(r *run) {
 	}
 	e.mu.Unlock()
 	e.timers.removeAll(r.arn)
-	for id, cancel := range r.tasks {
-		cancel()
-		delete(r.tasks, id)
+	for id := range r.tasks {
+		e.endTask(r, id)
+	}
+	for id := range r.tokens {
+		e.endTask(r, id)
 	}
 }
 
@@ -203,10 +225,7 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 		case interp.RunTask:
 			e.runTask(r, c)
 		case interp.CancelTask:
-			if cancel, ok := r.tasks[c.TaskID]; ok {
-				cancel()
-				delete(r.tasks, c.TaskID)
-			}
+			e.endTask(r, c.TaskID)
 		case interp.SetTimer:
 			e.timers.add(r.arn, c.TimerID, e.due(stepTime, c.At))
 		case interp.CancelTimer:
@@ -215,9 +234,26 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 	}
 }
 
-// runTask invokes a task's resource in the background and delivers the
-// answer as the execution's next input.
+// runTask starts a task. Activity tasks wait for a worker; tasks with a
+// token (.waitForTaskToken) wait for SendTask* after their resource is
+// called; other tasks end with their resource's answer. Resources run in
+// the background; the answer is the execution's next input.
 func (e *Engine) runTask(r *run, rt interp.RunTask) {
+	if rt.Token != "" {
+		p := parked{execution: r.arn, taskID: rt.TaskID}
+		if isActivity(rt.Resource) {
+			p.activity, p.input = rt.Resource, value.String(rt.Input)
+		}
+		r.tokens[rt.TaskID] = rt.Token
+		if p.activity != "" && r.testCase == "" {
+			e.calls.park(rt.Token, p)
+			r.invocations[rt.StateName]++
+			return
+		}
+		if p.activity == "" {
+			e.calls.park(rt.Token, p)
+		}
+	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	r.tasks[rt.TaskID] = cancel
 	arn := r.arn
@@ -231,6 +267,20 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		out, err := e.deps.Invoker.Invoke(ctx, task)
 		if ctx.Err() != nil {
 			return // cancelled, or the engine is stopping: replay will redo it
+		}
+		mocked, isMock := out.(Mocked)
+		if isMock {
+			out = mocked.Output
+		}
+		if task.Token != "" && !isMock {
+			if isActivity(task.Resource) {
+				// Not mocked after all: hand it to the workers.
+				e.calls.park(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)})
+				return
+			}
+			if err == nil {
+				return // the answer comes with SendTaskSuccess or SendTaskFailure
+			}
 		}
 		var in interp.Input
 		if err != nil {

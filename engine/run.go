@@ -107,6 +107,12 @@ func Run(ctx context.Context, sm *asl.StateMachine, opts RunOptions) (*Result, e
 						StateMachineName: opts.Info.StateMachineName, TestCase: opts.TestCase, Invocation: invocations[c.StateName]}
 					invocations[c.StateName]++
 					out, err := invoker.Invoke(ctx, task)
+					if m, ok := out.(Mocked); ok {
+						out = m.Output
+					} else if err == nil && c.Token != "" {
+						// Waits for SendTask*, which no one can send here.
+						err = &TaskError{Name: "States.Runtime", Cause: fmt.Sprintf("The task of state '%s' waits for a task token callback, which `cairn run` cannot receive; mock it or use cairn serve", c.StateName)}
+					}
 					if err != nil {
 						var te *TaskError
 						if !errors.As(err, &te) {

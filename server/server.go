@@ -93,9 +93,10 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.engine = eng
 	apiSrv, err := api.New(api.Config{Region: s.cfg.Region, AccountID: s.cfg.Account}, api.Deps{
-		Store:      s.deps.Store,
-		Validator:  Validate,
-		Executions: executions{e: eng},
+		Store:         s.deps.Store,
+		Validator:     Validate,
+		Executions:    executions{e: eng},
+		ActivityTasks: activityTasks{e: eng},
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// Errors of the task-token actions; the api maps them to AWS's names.
+var (
+	ErrInvalidToken     = errors.New("invalid token")
+	ErrTaskDoesNotExist = errors.New("task does not exist")
+)
+
+// Mocked is an Invoker result that completes a task even when the task
+// waits for a callback (.waitForTaskToken) or an activity worker: a mock
+// answers for the worker.
+type Mocked struct{ Output any }
+
+// MaxActivityPoll is how long GetActivityTask waits for a task, as on AWS.
+const MaxActivityPoll = 60 * time.Second
+
+// parked is a task waiting for SendTask* by its token.
+type parked struct {
+	execution string
+	taskID    int64
+	activity  string // the activity ARN, for activity tasks
+	input     string // the task's input as JSON text, handed to workers
+}
+
+// callbacks holds the tasks that wait on a token, and the activity tasks
+// not yet handed to a worker. Parked tasks cost map entries, not
+// goroutines.
+type callbacks struct {
+	mu      sync.Mutex
+	byToken map[string]parked
+	queues  map[string][]string      // activity ARN -> tokens not yet handed out
+	wake    map[string]chan struct{} // activity ARN -> closed when work arrives
+}
+
+func newCallbacks() *callbacks {
+	return &callbacks{byToken: map[string]parked{}, queues: map[string][]string{}, wake: map[string]chan struct{}{}}
+}
+
+func (c *callbacks) park(token string, p parked) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byToken[token] = p
+	if p.activity != "" {
+		c.queues[p.activity] = append(c.queues[p.activity], token)
+		if ch, ok := c.wake[p.activity]; ok {
+			close(ch)
+			delete(c.wake, p.activity)
+		}
+	}
+}
+
+// release forgets a token (its task ended or was cancelled).
+func (c *callbacks) release(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.byToken[token]
+	if !ok {
+		return
+	}
+	delete(c.byToken, token)
+	if p.activity != "" {
+		q := c.queues[p.activity]
+		for i, t := range q {
+			if t == token {
+				c.queues[p.activity] = append(q[:i], q[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+func (c *callbacks) lookup(token string) (parked, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.byToken[token]
+	return p, ok
+}
+
+// take hands the next task of an activity to a worker, or returns a
+// channel closed when one may have arrived.
+func (c *callbacks) take(activity string) (string, parked, <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.queues[activity]) > 0 {
+		token := c.queues[activity][0]
+		c.queues[activity] = c.queues[activity][1:]
+		if p, ok := c.byToken[token]; ok {
+			return token, p, nil
+		}
+	}
+	ch, ok := c.wake[activity]
+	if !ok {
+		ch = make(chan struct{})
+		c.wake[activity] = ch
+	}
+	return "", parked{}, ch
+}
+
+// isActivity reports whether a Task resource is an activity.
+func isActivity(resource string) bool { return strings.Contains(resource, ":activity:") }
+
+// waitsForCallback reports whether a task ends only through SendTask*.
+func waitsForCallback(resource string) bool {
+	return strings.HasSuffix(resource, ".waitForTaskToken")
+}
+
+// GetActivityTask long-polls for a task of an activity (up to
+// MaxActivityPoll or until ctx ends) and hands it to the worker. It returns
+// an empty token when none arrived.
+func (e *Engine) GetActivityTask(ctx context.Context, activityARN, worker string) (token, input string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, MaxActivityPoll)
+	defer cancel()
+	for {
+		token, p, wait := e.calls.take(activityARN)
+		if token != "" {
+			if err := e.deliver(p.execution, interp.TaskStarted{Time: e.clock().UTC(), TaskID: p.taskID, WorkerName: worker}); err != nil {
+				continue // the execution ended meanwhile
+			}
+			return token, p.input, nil
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return "", "", nil
+		case <-e.ctx.Done():
+			return "", "", nil
+		}
+	}
+}
+
+// tokenTask finds the task a token names.
+func (e *Engine) tokenTask(token string) (parked, error) {
+	p, ok := e.calls.lookup(token)
+	if ok {
+		return p, nil
+	}
+	if len(token) == 64 && strings.Trim(token, "0123456789abcdef") == "" {
+		return parked{}, fmt.Errorf("%w: the task for this token is no longer running", ErrTaskDoesNotExist)
+	}
+	return parked{}, fmt.Errorf("%w: the token is not one Cairn issued", ErrInvalidToken)
+}
+
+// SendTaskSuccess completes the task a token names with output (JSON).
+func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) error {
+	p, err := e.tokenTask(token)
+	if err != nil {
+		return err
+	}
+	out, err := value.ParseString(output)
+	if err != nil {
+		return fmt.Errorf("invalid output: %w", err)
+	}
+	if err := e.deliver(p.execution, interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: p.taskID, Output: out}); err != nil {
+		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
+	}
+	return nil
+}
+
+// SendTaskFailure fails the task a token names.
+func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause string) error {
+	p, err := e.tokenTask(token)
+	if err != nil {
+		return err
+	}
+	if err := e.deliver(p.execution, interp.TaskFailed{Time: e.clock().UTC(), TaskID: p.taskID, Error: errName, Cause: cause}); err != nil {
+		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
+	}
+	return nil
+}
+
+// SendTaskHeartbeat records a heartbeat for the task a token names.
+func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
+	p, err := e.tokenTask(token)
+	if err != nil {
+		return err
+	}
+	if err := e.deliver(p.execution, interp.TaskHeartbeat{Time: e.clock().UTC(), TaskID: p.taskID}); err != nil {
+		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
+	}
+	return nil
+}
