@@ -124,13 +124,17 @@ type Store struct {
 // steps) is fsynced before CommitSteps returns. NORMAL would survive kill -9
 // (the OS keeps the written WAL) but can lose the last commits on power
 // loss; group commit makes the fsync cheap enough to keep FULL.
-func Open(ctx context.Context, dir string) (*Store, error) {
+func Open(ctx context.Context, dir string) (*Store, error) { return open(ctx, dir, "FULL") }
+
+// open is Open with a choice of synchronous setting; only tests that do
+// not test durability pass anything but FULL.
+func open(ctx context.Context, dir, synchronous string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	file := "file:" + filepath.Join(dir, FileName)
 	db, err := sql.Open("sqlite", file+
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate")
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous("+synchronous+")&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: open: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Resources {
-		s, err := sqlite.Open(t.Context(), t.TempDir())
+		s, err := sqlite.OpenNoSync(t.Context(), t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -20,7 +20,7 @@ func TestStore(t *testing.T) {
 
 func TestExecutions(t *testing.T) {
 	storetest.RunExecutions(t, func(t *testing.T) store.Executions {
-		s, err := sqlite.Open(t.Context(), t.TempDir())
+		s, err := sqlite.OpenNoSync(t.Context(), t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
