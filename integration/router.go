@@ -1,0 +1,134 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// Config says where Task resources run. The zero value mocks nothing,
+// calls HTTP APIs with the default HTTPConfig and has no Lambda functions
+// (Lambda tasks fail with Lambda.ResourceNotFoundException).
+type Config struct {
+	// Mocks answers the tasks of executions started with a test case
+	// ("<stateMachineArn>#<TestCase>"); nil: no mocks.
+	Mocks  *Mocks
+	Lambda LambdaConfig
+	HTTP   HTTPConfig
+}
+
+// Router is an engine.Invoker that picks the integration by the task's
+// resource: a mock first, when the execution's test case mocks the state;
+// then HTTP Tasks, Lambda (optimized and bare function ARNs). Activities
+// are left to the engine's workers. Every other resource fails with
+// States.Runtime, naming what is missing.
+type Router struct {
+	mocks  *Mocks
+	lambda *Lambda
+	http   *HTTP
+}
+
+var _ engine.Invoker = (*Router)(nil)
+
+// New builds a Router from cfg.
+func New(cfg Config) (*Router, error) {
+	l, err := NewLambda(cfg.Lambda)
+	if err != nil {
+		return nil, err
+	}
+	h, err := NewHTTP(cfg.HTTP)
+	if err != nil {
+		return nil, err
+	}
+	return &Router{mocks: cfg.Mocks, lambda: l, http: h}, nil
+}
+
+// resource kinds the Router tells apart.
+const (
+	kindOther = iota
+	kindHTTP
+	kindLambdaInvoke
+	kindLambdaFunction
+	kindActivity
+)
+
+// classify parses a Task resource ARN (any partition).
+func classify(resource string) int {
+	parts := strings.SplitN(resource, ":", 7)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return kindOther
+	}
+	switch {
+	case parts[2] == "states" && parts[3] == "" && parts[4] == "":
+		switch strings.Join(parts[5:], ":") {
+		case "http:invoke":
+			return kindHTTP
+		case "lambda:invoke", "lambda:invoke.waitForTaskToken":
+			return kindLambdaInvoke
+		}
+	case parts[2] == "lambda" && len(parts) == 7 && parts[5] == "function" && parts[6] != "":
+		return kindLambdaFunction
+	case parts[2] == "states" && len(parts) == 7 && parts[5] == "activity":
+		return kindActivity
+	}
+	return kindOther
+}
+
+// Invoke runs the task's resource.
+func (r *Router) Invoke(ctx context.Context, task engine.Task) (any, error) {
+	kind := classify(task.Resource)
+	if task.TestCase != "" && r.mocks != nil {
+		out, mocked, err := r.mock(task, kind)
+		if mocked {
+			return out, err
+		}
+	}
+	switch kind {
+	case kindHTTP:
+		return r.http.Invoke(ctx, task)
+	case kindLambdaInvoke, kindLambdaFunction:
+		return r.lambda.Invoke(ctx, task)
+	case kindActivity:
+		// Not mocked: the engine hands it to GetActivityTask workers.
+		return nil, nil
+	}
+	cause := fmt.Sprintf("Cairn has no integration for %s; mock it with SFN_MOCK_CONFIG", task.Resource)
+	return nil, &engine.TaskError{Name: "States.Runtime", Cause: cause}
+}
+
+// mock answers from the mock configuration when it covers the task.
+func (r *Router) mock(task engine.Task, kind int) (out any, mocked bool, err error) {
+	cfg, err := r.mocks.Config()
+	if err != nil {
+		return engine.Mocked{}, true, &engine.TaskError{Name: "States.Runtime", Cause: err.Error()}
+	}
+	if !cfg.Has(task.StateMachineName, task.TestCase) {
+		cause := fmt.Sprintf("the mock configuration has no test case '%s' for state machine '%s'", task.TestCase, task.StateMachineName)
+		return engine.Mocked{}, true, &engine.TaskError{Name: "States.Runtime", Cause: cause}
+	}
+	ans, mocked, err := cfg.Lookup(task.StateMachineName, task.TestCase, task.StateName, task.Invocation)
+	switch {
+	case !mocked:
+		return nil, false, nil
+	case err != nil:
+		return engine.Mocked{}, true, &engine.TaskError{Name: "States.Runtime", Cause: err.Error()}
+	case ans.Throw:
+		// Mocked marks the answer as final even for callback and activity
+		// tasks, which would otherwise wait for a worker.
+		return engine.Mocked{}, true, &engine.TaskError{Name: ans.Error, Cause: ans.Cause}
+	}
+	output := ans.Output
+	if kind == kindLambdaFunction {
+		// A bare function ARN's result is the function's payload; mocks
+		// give the Invoke response ({"StatusCode": 200, "Payload": …}).
+		if o, ok := output.(*value.Object); ok {
+			if p, ok := o.Get("Payload"); ok {
+				output = p
+			}
+		}
+	}
+	return engine.Mocked{Output: output}, true, nil
+}
