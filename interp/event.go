@@ -14,9 +14,132 @@ type Event struct {
 	PreviousEventID int64
 	Timestamp       time.Time
 	Type            string
-	// Details holds the members of the event's details object (input and
-	// output as JSON text, as AWS records them); nil for events without one.
-	Details *value.Object
+	// Details writes the event's details object (input and output as JSON
+	// text, as AWS records them); nil for events without one.
+	Details Details
+}
+
+// Details is an event's details object. The frequent events have typed
+// details that write themselves without building a value; the others are
+// ObjectDetails.
+type Details interface {
+	// AppendJSON appends the details object as JSON.
+	AppendJSON(buf []byte) []byte
+}
+
+// ObjectDetails are details held as a value object. A struct of one
+// pointer, so storing it in Details does not allocate.
+type ObjectDetails struct{ Object *value.Object }
+
+// AppendJSON implements Details.
+func (d ObjectDetails) AppendJSON(buf []byte) []byte { return value.Append(buf, d.Object) }
+
+// objectDetails wraps o, keeping a nil o a nil Details.
+func objectDetails(o *value.Object) Details {
+	if o == nil {
+		return nil
+	}
+	return ObjectDetails{o}
+}
+
+const untruncatedJSON = `{"truncated":false}`
+
+// stateEntered is a …StateEntered event's details.
+type stateEntered struct {
+	input string // JSON text
+	name  string
+}
+
+func (d *stateEntered) AppendJSON(buf []byte) []byte {
+	buf = append(buf, `{"input":`...)
+	buf = value.AppendString(buf, d.input)
+	buf = append(buf, `,"inputDetails":`+untruncatedJSON+`,"name":`...)
+	buf = value.AppendString(buf, d.name)
+	return append(buf, '}')
+}
+
+// stateExited is a …StateExited event's details.
+type stateExited struct {
+	assigned *value.Object // variable -> its value as JSON text; nil for none
+	name     string
+	output   string // JSON text
+}
+
+func (d *stateExited) AppendJSON(buf []byte) []byte {
+	buf = append(buf, '{')
+	if d.assigned.Len() > 0 {
+		buf = append(buf, `"assignedVariables":`...)
+		buf = value.Append(buf, d.assigned)
+		buf = append(buf, `,"assignedVariablesDetails":`+untruncatedJSON+`,`...)
+	}
+	buf = append(buf, `"name":`...)
+	buf = value.AppendString(buf, d.name)
+	buf = append(buf, `,"output":`...)
+	buf = value.AppendString(buf, d.output)
+	return append(buf, `,"outputDetails":`+untruncatedJSON+`}`...)
+}
+
+// outputDetails are the details of ExecutionSucceeded and of a Lambda
+// function's or an activity's success.
+type outputDetails struct{ output string }
+
+func (d *outputDetails) AppendJSON(buf []byte) []byte {
+	buf = append(buf, `{"output":`...)
+	buf = value.AppendString(buf, d.output)
+	return append(buf, `,"outputDetails":`+untruncatedJSON+`}`...)
+}
+
+// mapIteration is a MapIteration…'s details.
+type mapIteration struct {
+	index int
+	name  string
+}
+
+func (d *mapIteration) AppendJSON(buf []byte) []byte {
+	buf = append(buf, `{"index":`...)
+	buf = strconv.AppendInt(buf, int64(d.index), 10)
+	buf = append(buf, `,"name":`...)
+	buf = value.AppendString(buf, d.name)
+	return append(buf, '}')
+}
+
+// taskEvent holds the details of TaskScheduled, TaskStarted and
+// TaskSucceeded; members that are "" (or 0) are left out.
+type taskEvent struct {
+	resourceType, resource string
+	scheduled              bool // TaskScheduled: region and parameters follow
+	region                 string
+	parameters             string // JSON text (TaskScheduled)
+	timeout, heartbeat     int    // TaskScheduled
+	output                 string // JSON text (TaskSucceeded)
+	hasOutput              bool
+}
+
+func (d *taskEvent) AppendJSON(buf []byte) []byte {
+	buf = append(buf, `{"resourceType":`...)
+	buf = value.AppendString(buf, d.resourceType)
+	buf = append(buf, `,"resource":`...)
+	buf = value.AppendString(buf, d.resource)
+	if d.scheduled {
+		buf = append(buf, `,"region":`...)
+		buf = value.AppendString(buf, d.region)
+		buf = append(buf, `,"parameters":`...)
+		buf = value.AppendString(buf, d.parameters)
+	}
+	if d.timeout > 0 {
+		buf = append(buf, `,"timeoutInSeconds":`...)
+		buf = strconv.AppendInt(buf, int64(d.timeout), 10)
+	}
+	if d.heartbeat > 0 {
+		buf = append(buf, `,"heartbeatInSeconds":`...)
+		buf = strconv.AppendInt(buf, int64(d.heartbeat), 10)
+	}
+	if d.hasOutput {
+		buf = append(buf, `,"output":`...)
+		buf = value.AppendString(buf, d.output)
+		buf = append(buf, `,"outputDetails":`+untruncatedJSON...)
+	}
+	return append(buf, '}')
 }
 
 // DetailsKey returns the name of the details member for an event type, e.g.
@@ -57,7 +180,7 @@ func (e *Event) AppendJSON(buf []byte) []byte {
 		if e.Details == nil {
 			buf = append(buf, "{}"...)
 		} else {
-			buf = value.Append(buf, e.Details)
+			buf = e.Details.AppendJSON(buf)
 		}
 	}
 	return append(buf, '}')

@@ -69,6 +69,39 @@ type Execution struct {
 	smCtx   *value.Object // $$.StateMachine, likewise
 
 	overEventLimit bool
+
+	// Typed event details come from slabs; buf is scratch for encoding.
+	entered slab[stateEntered]
+	exited  slab[stateExited]
+	buf     []byte
+	region  string // of the state machine's ARN, once needed
+}
+
+// slab hands out zeroed T's from chunks, to allocate event details in
+// bulk. Handed-out T's stay reachable from their events.
+type slab[T any] struct {
+	free []T
+	n    int
+}
+
+func (s *slab[T]) get() *T {
+	if len(s.free) == 0 {
+		s.n = min(max(2*s.n, 4), 64)
+		s.free = make([]T, s.n)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
+}
+
+// encode writes v as JSON text.
+func (x *Execution) encode(v any) string {
+	x.buf = value.Append(x.buf[:0], v)
+	s := string(x.buf)
+	if cap(x.buf) > 64<<10 {
+		x.buf = nil // keep no large scratch between states
+	}
+	return s
 }
 
 type timerKind uint8
@@ -166,8 +199,10 @@ func (x *Execution) begin() {
 
 	x.root = &thread{graph: &x.sm.Graph, vars: newScope(nil)}
 	inputText := x.info.InputText
+	encoded := ""
 	if inputText == "" {
-		inputText = value.String(x.info.Input)
+		inputText = x.encode(x.info.Input)
+		encoded = inputText
 	}
 	details := value.ObjectOf("input", inputText, "inputDetails", untruncated(), "roleArn", x.info.RoleArn)
 	if x.info.StateMachineAliasArn != "" {
@@ -176,15 +211,19 @@ func (x *Execution) begin() {
 	if x.info.StateMachineVersionArn != "" {
 		details.Set("stateMachineVersionArn", x.info.StateMachineVersionArn)
 	}
-	x.emitPrev("ExecutionStarted", details, 0)
+	x.emitPrev("ExecutionStarted", ObjectDetails{details}, 0)
 	if x.sm.TimeoutSeconds > 0 {
 		x.setTimer(x.root, timerExecution, x.start.Add(time.Duration(x.sm.TimeoutSeconds)*time.Second))
 	}
-	if size := value.Size(x.info.Input); size > x.info.MaxPayload {
+	size := len(encoded)
+	if encoded == "" {
+		size = value.Size(x.info.Input)
+	}
+	if size > x.info.MaxPayload {
 		x.finish(Failed, nil, "States.DataLimitExceeded", fmt.Sprintf("The state/task 'Execution Input' returned a result with a size exceeding the maximum number of bytes service limit."))
 		return
 	}
-	x.root.goTo(x.sm.StartAt, x.info.Input)
+	x.root.goTo(x.sm.StartAt, x.info.Input, encoded)
 	x.runq = append(x.runq, x.root)
 }
 
@@ -207,7 +246,7 @@ func (x *Execution) schedule(ts ...*thread) {
 }
 
 // emit appends an event to thread t's chain.
-func (x *Execution) emit(t *thread, typ string, details *value.Object) int64 {
+func (x *Execution) emit(t *thread, typ string, details Details) int64 {
 	if t.silent {
 		return t.last
 	}
@@ -218,7 +257,7 @@ func (x *Execution) emit(t *thread, typ string, details *value.Object) int64 {
 
 // emitFor appends an event of thread t that follows prev without moving
 // t's chain. Events of silent threads are dropped.
-func (x *Execution) emitFor(t *thread, typ string, details *value.Object, prev int64) int64 {
+func (x *Execution) emitFor(t *thread, typ string, details Details, prev int64) int64 {
 	if t.silent {
 		return prev
 	}
@@ -226,9 +265,12 @@ func (x *Execution) emitFor(t *thread, typ string, details *value.Object, prev i
 }
 
 // emitPrev appends an event with an explicit previous event id.
-func (x *Execution) emitPrev(typ string, details *value.Object, prev int64) int64 {
+func (x *Execution) emitPrev(typ string, details Details, prev int64) int64 {
 	id := x.nextID
 	x.nextID++
+	if x.out.Events == nil {
+		x.out.Events = make([]Event, 0, 8)
+	}
 	x.out.Events = append(x.out.Events, Event{ID: id, PreviousEventID: prev, Timestamp: x.now, Type: typ, Details: details})
 	if id >= int64(x.info.MaxEvents)-1 {
 		x.overEventLimit = true
@@ -273,7 +315,14 @@ func (x *Execution) finish(status string, output any, errName, cause string) {
 	}
 	switch status {
 	case Succeeded:
-		x.emitPrev("ExecutionSucceeded", value.ObjectOf("output", value.String(output), "outputDetails", untruncated()), prev)
+		text := ""
+		if x.root != nil {
+			text = x.root.outputText
+		}
+		if text == "" {
+			text = x.encode(output)
+		}
+		x.emitPrev("ExecutionSucceeded", &outputDetails{text}, prev)
 	case Failed:
 		x.emitPrev("ExecutionFailed", errorDetails(errName, cause), prev)
 	case TimedOut:
@@ -297,7 +346,7 @@ func (x *Execution) abort(errName, cause string) {
 	x.finish(Aborted, nil, errName, cause)
 }
 
-func errorDetails(errName, cause string) *value.Object {
+func errorDetails(errName, cause string) Details {
 	o := value.NewObject(2)
 	if errName != "" {
 		o.Set("error", errName)
@@ -305,7 +354,7 @@ func errorDetails(errName, cause string) *value.Object {
 	if cause != "" {
 		o.Set("cause", cause)
 	}
-	return o
+	return ObjectDetails{o}
 }
 
 // untruncatedDetails is shared by every event: values are immutable.

@@ -51,9 +51,10 @@ func (x *Execution) parallel(t *thread) {
 	fan.startID = x.emit(t, "ParallelStateStarted", nil)
 	t.fan = fan
 	children := make([]*thread, len(s.Branches))
+	text := x.textOf(t, eff) // every branch enters with it
 	for i, b := range s.Branches {
 		c := &thread{parent: t, graph: b, index: i, vars: newScope(t.vars), last: fan.startID}
-		c.goTo(b.StartAt, eff)
+		c.goTo(b.StartAt, eff, text)
 		children[i] = c
 	}
 	fan.children = children
@@ -116,7 +117,7 @@ func (x *Execution) mapState(t *thread) {
 		}
 		fan.maxConc = n
 	}
-	fan.startID = x.emit(t, "MapStateStarted", value.ObjectOf("length", value.Int(int64(len(arr)))))
+	fan.startID = x.emit(t, "MapStateStarted", ObjectDetails{value.ObjectOf("length", value.Int(int64(len(arr))))})
 	if fan.distributed {
 		if f := x.tolerance(t, fan, env); f != nil {
 			x.stateFailed(t, f)
@@ -126,7 +127,7 @@ func (x *Execution) mapState(t *thread) {
 	t.fan = fan
 	if fan.distributed {
 		fan.runArn = x.mapRunArn(t)
-		x.emit(t, "MapRunStarted", value.ObjectOf("mapRunArn", fan.runArn))
+		x.emit(t, "MapRunStarted", ObjectDetails{value.ObjectOf("mapRunArn", fan.runArn)})
 	}
 	if len(arr) == 0 {
 		x.fanDone(t)
@@ -302,8 +303,10 @@ func (x *Execution) iteration(p *thread, prev int64) *thread {
 		input = v
 	}
 	c := &thread{parent: p, graph: s.ItemProcessor, index: i, vars: newScope(p.vars), last: prev, silent: fan.distributed || p.silent}
-	c.goTo(s.ItemProcessor.StartAt, input)
-	x.emit(c, "MapIterationStarted", value.ObjectOf("index", value.Int(int64(i)), "name", s.Name))
+	c.goTo(s.ItemProcessor.StartAt, input, "")
+	if !c.silent {
+		x.emit(c, "MapIterationStarted", &mapIteration{i, s.Name})
+	}
 	fan.children = append(fan.children, c)
 	return c
 }
@@ -329,7 +332,7 @@ func (x *Execution) childDone(c *thread) {
 	fan.pending--
 	if fan.isMap {
 		if !c.silent {
-			p.last = x.emitFor(p, "MapIterationSucceeded", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			p.last = x.emitFor(p, "MapIterationSucceeded", &mapIteration{c.index, p.state.Name}, c.last)
 		}
 		if fan.next < len(fan.items) {
 			if n := x.iteration(p, c.last); n != nil {
@@ -377,7 +380,7 @@ func (x *Execution) childFailed(c *thread) {
 	f := c.failure
 	if fan.isMap {
 		if !c.silent {
-			x.emitFor(p, "MapIterationFailed", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			x.emitFor(p, "MapIterationFailed", &mapIteration{c.index, p.state.Name}, c.last)
 		}
 		if fan.distributed {
 			fan.failures++
@@ -404,7 +407,7 @@ func (x *Execution) childFailed(c *thread) {
 	p.fan = nil
 	if fan.isMap && fan.distributed {
 		f = asl.Fail("States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
-		x.emit(p, "MapRunFailed", value.ObjectOf("error", f.Name, "cause", f.Cause))
+		x.emit(p, "MapRunFailed", ObjectDetails{value.ObjectOf("error", f.Name, "cause", f.Cause)})
 	}
 	// A retry starts the state over without a failure event.
 	if !x.willRetry(p, f) {
@@ -443,7 +446,7 @@ func (x *Execution) abortChildren(p *thread) {
 	for _, c := range fan.children {
 		x.abortThread(c)
 		if fan.isMap && !c.silent {
-			x.emitFor(p, "MapIterationAborted", value.ObjectOf("index", value.Int(int64(c.index)), "name", p.state.Name), c.last)
+			x.emitFor(p, "MapIterationAborted", &mapIteration{c.index, p.state.Name}, c.last)
 		}
 	}
 	fan.children = nil

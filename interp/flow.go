@@ -79,7 +79,7 @@ func (x *Execution) evaluationFailed(t *thread, f *asl.Failure) {
 	d.Set("error", f.Name)
 	d.Set("location", f.Location)
 	d.Set("state", t.state.Name)
-	t.last = x.emitFor(t, "EvaluationFailed", d, 0)
+	t.last = x.emitFor(t, "EvaluationFailed", ObjectDetails{d}, 0)
 	f.Location = ""
 }
 

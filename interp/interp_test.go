@@ -364,7 +364,7 @@ func TestReplayIsDeterministic(t *testing.T) {
 func TestEventJSON(t *testing.T) {
 	t.Parallel()
 	e := interp.Event{ID: 2, PreviousEventID: 1, Timestamp: time.UnixMilli(1700000000123), Type: "PassStateEntered",
-		Details: value.ObjectOf("input", "{}", "inputDetails", value.ObjectOf("truncated", false), "name", "A")}
+		Details: interp.ObjectDetails{Object: value.ObjectOf("input", "{}", "inputDetails", value.ObjectOf("truncated", false), "name", "A")}}
 	want := `{"timestamp":1700000000.123,"type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"input":"{}","inputDetails":{"truncated":false},"name":"A"}}`
 	if got := string(e.AppendJSON(nil)); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)

@@ -286,7 +286,7 @@ func (x *Execution) wait(t *thread) {
 			f := runtimeFailure(t, "States.QueryEvaluationError", fmt.Sprintf("The %s field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", field, plain(v)))
 			// Unlike a failed expression, this EvaluationFailed follows
 			// the state's entry in the recorded histories.
-			x.emit(t, "EvaluationFailed", value.ObjectOf("cause", f.Cause, "error", f.Name, "location", field, "state", t.state.Name))
+			x.emit(t, "EvaluationFailed", ObjectDetails{value.ObjectOf("cause", f.Cause, "error", f.Name, "location", field, "state", t.state.Name)})
 			x.stateFailed(t, f)
 			return
 		}

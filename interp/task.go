@@ -97,33 +97,38 @@ func (x *Execution) task(t *thread) {
 	t.taskParams = params
 	x.tasks[id] = t
 	fam, rtype, rname := classify(s.Resource)
+	t.fam, t.rtype, t.rname = fam, rtype, rname
+	var paramsText string
+	if !t.silent {
+		paramsText = x.textOf(t, params)
+		t.known, t.knownText = params, paramsText
+	}
 	switch fam {
 	case familyLambda:
-		d := value.ObjectOf("resource", rname, "input", value.String(params), "inputDetails", untruncated())
+		d := value.ObjectOf("resource", rname, "input", paramsText, "inputDetails", untruncated())
 		if timeout > 0 {
 			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
 		}
-		x.emit(t, "LambdaFunctionScheduled", d)
+		x.emit(t, "LambdaFunctionScheduled", ObjectDetails{d})
 		x.emit(t, "LambdaFunctionStarted", nil)
 	case familyActivity:
-		d := value.ObjectOf("resource", rname, "input", value.String(params), "inputDetails", untruncated())
+		d := value.ObjectOf("resource", rname, "input", paramsText, "inputDetails", untruncated())
 		if timeout > 0 {
 			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
 		}
 		if heartbeat > 0 {
 			d.Set("heartbeatInSeconds", value.Int(int64(heartbeat)))
 		}
-		x.emit(t, "ActivityScheduled", d)
+		x.emit(t, "ActivityScheduled", ObjectDetails{d})
 	default:
-		d := value.ObjectOf("resourceType", rtype, "resource", rname, "region", regionOf(x.info.StateMachineArn), "parameters", value.String(params))
-		if timeout > 0 {
-			d.Set("timeoutInSeconds", value.Int(int64(timeout)))
+		if !t.silent {
+			if x.region == "" {
+				x.region = regionOf(x.info.StateMachineArn)
+			}
+			x.emit(t, "TaskScheduled", &taskEvent{resourceType: rtype, resource: rname, scheduled: true,
+				region: x.region, parameters: paramsText, timeout: timeout, heartbeat: heartbeat})
+			x.emit(t, "TaskStarted", &taskEvent{resourceType: rtype, resource: rname})
 		}
-		if heartbeat > 0 {
-			d.Set("heartbeatInSeconds", value.Int(int64(heartbeat)))
-		}
-		x.emit(t, "TaskScheduled", d)
-		x.emit(t, "TaskStarted", value.ObjectOf("resourceType", rtype, "resource", rname))
 	}
 	x.command(RunTask{
 		TaskID: id, StateName: s.Name, Resource: s.Resource, Input: params,
@@ -170,7 +175,7 @@ func regionOf(arn string) string {
 func (x *Execution) taskStarted(t *thread, worker string) {
 	fam, _, _ := classify(t.state.Resource)
 	if fam == familyActivity {
-		x.emit(t, "ActivityStarted", value.ObjectOf("workerName", worker))
+		x.emit(t, "ActivityStarted", ObjectDetails{value.ObjectOf("workerName", worker)})
 	}
 }
 
@@ -196,9 +201,22 @@ func (x *Execution) endTask(t *thread) {
 func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failure) {
 	x.endTask(t)
 	s := t.state
-	fam, rtype, rname := classify(s.Resource)
-	if failure == nil && value.Size(output) > x.info.MaxPayload {
-		failure = asl.Fail("States.DataLimitExceeded", "The state/task '"+s.Name+"' returned a result with a size exceeding the maximum number of bytes service limit.")
+	fam, rtype, rname := t.fam, t.rtype, t.rname
+	// The result's JSON text is recorded and measured: encoded once.
+	var out string
+	if failure == nil {
+		size := 0
+		if t.silent {
+			size = value.Size(output)
+		} else {
+			out = x.textOf(t, output)
+			t.known, t.knownText = output, out
+			size = len(out)
+		}
+		if size > x.info.MaxPayload {
+			t.known, t.knownText = nil, ""
+			failure = asl.Fail("States.DataLimitExceeded", "The state/task '"+s.Name+"' returned a result with a size exceeding the maximum number of bytes service limit.")
+		}
 	}
 	if failure != nil {
 		d := errorDetails(failure.Name, failure.Cause)
@@ -208,27 +226,28 @@ func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failu
 		case familyActivity:
 			x.emit(t, "ActivityFailed", d)
 		default:
-			d = value.ObjectOf("resourceType", rtype, "resource", rname)
+			o := value.ObjectOf("resourceType", rtype, "resource", rname)
 			if failure.Name != "" {
-				d.Set("error", failure.Name)
+				o.Set("error", failure.Name)
 			}
 			if failure.Cause != "" {
-				d.Set("cause", failure.Cause)
+				o.Set("cause", failure.Cause)
 			}
-			x.emit(t, "TaskFailed", d)
+			x.emit(t, "TaskFailed", ObjectDetails{o})
 		}
 		x.stateFailed(t, failure)
 		x.resume(t)
 		return
 	}
-	out := value.String(output)
-	switch fam {
-	case familyLambda:
-		x.emit(t, "LambdaFunctionSucceeded", value.ObjectOf("output", out, "outputDetails", untruncated()))
-	case familyActivity:
-		x.emit(t, "ActivitySucceeded", value.ObjectOf("output", out, "outputDetails", untruncated()))
-	default:
-		x.emit(t, "TaskSucceeded", value.ObjectOf("resourceType", rtype, "resource", rname, "output", out, "outputDetails", untruncated()))
+	if !t.silent {
+		switch fam {
+		case familyLambda:
+			x.emit(t, "LambdaFunctionSucceeded", &outputDetails{out})
+		case familyActivity:
+			x.emit(t, "ActivitySucceeded", &outputDetails{out})
+		default:
+			x.emit(t, "TaskSucceeded", &taskEvent{resourceType: rtype, resource: rname, output: out, hasOutput: true})
+		}
 	}
 	x.finishWithResult(t, output)
 	x.resume(t)
@@ -258,8 +277,7 @@ func (x *Execution) taskTimedOut(t *thread, name string) {
 	id := t.taskID
 	x.endTask(t)
 	x.command(CancelTask{TaskID: id})
-	s := t.state
-	fam, rtype, rname := classify(s.Resource)
+	fam, rtype, rname := t.fam, t.rtype, t.rname
 	f := asl.Fail(name, "")
 	switch fam {
 	case familyLambda:
@@ -267,7 +285,7 @@ func (x *Execution) taskTimedOut(t *thread, name string) {
 	case familyActivity:
 		x.emit(t, "ActivityTimedOut", errorDetails(name, ""))
 	default:
-		x.emit(t, "TaskTimedOut", value.ObjectOf("resourceType", rtype, "resource", rname, "error", name))
+		x.emit(t, "TaskTimedOut", ObjectDetails{value.ObjectOf("resourceType", rtype, "resource", rname, "error", name)})
 	}
 	x.stateFailed(t, f)
 	x.resume(t)

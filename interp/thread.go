@@ -18,7 +18,8 @@ type thread struct {
 	silent bool // a distributed Map's item: its events are not in this history
 
 	state       *asl.State
-	input       any // the current state's raw input
+	input       any    // the current state's raw input
+	inputText   string // its JSON text once known, else ""
 	enteredID   int64
 	enteredTime time.Time
 	last        int64 // the event the next one follows
@@ -29,6 +30,8 @@ type thread struct {
 	taskID       int64
 	taskToken    string
 	taskParams   any
+	fam          family // the running task's resource, classified
+	rtype, rname string
 	timeoutTimer int64
 	beatTimer    int64
 	waitTimer    int64
@@ -38,14 +41,23 @@ type thread struct {
 	pendingOutput   any
 	pendingAssigned *value.Object
 
-	done    bool
-	output  any
-	failure *asl.Failure
+	// Another value whose JSON text is known (a task's parameters, then
+	// its result), so that a state passing it on encodes it once.
+	known     any
+	knownText string
+
+	done       bool
+	output     any
+	outputText string // the output's JSON text, if it was recorded
+	failure    *asl.Failure
 }
 
-func (t *thread) goTo(name string, input any) {
+// goTo moves t to state name with input, whose JSON text is text ("" if
+// not known yet).
+func (t *thread) goTo(name string, input any, text string) {
 	t.state = t.graph.States[name]
-	t.input = input
+	t.input, t.inputText = input, text
+	t.known, t.knownText = nil, ""
 	t.retries = nil
 	t.retryCount = 0
 }
@@ -212,8 +224,16 @@ func exitedEvent(s *asl.State) string {
 func (x *Execution) enter(t *thread) {
 	s := t.state
 	t.enteredTime = x.now
-	t.enteredID = x.emit(t, enteredEvent(s),
-		value.ObjectOf("input", value.String(t.input), "inputDetails", untruncated(), "name", s.Name))
+	if t.silent {
+		t.enteredID = t.last
+	} else {
+		if t.inputText == "" {
+			t.inputText = x.encode(t.input)
+		}
+		d := x.entered.get()
+		d.input, d.name = t.inputText, s.Name
+		t.enteredID = x.emit(t, enteredEvent(s), d)
+	}
 	x.execute(t)
 }
 
@@ -243,29 +263,76 @@ func (x *Execution) execute(t *thread) {
 // assignments and moves to next (or ends the thread when next is "").
 func (x *Execution) exit(t *thread, output any, next string, assigned *value.Object) {
 	s := t.state
-	if size := value.Size(output); size > x.info.MaxPayload {
+	// The output's JSON text is recorded, measured against the limit and
+	// is the next state's input text: encoded once, if at all.
+	text, size := "", 0
+	if t.silent {
+		size = value.Size(output)
+	} else {
+		text = x.textOf(t, output)
+		size = len(text)
+	}
+	if size > x.info.MaxPayload {
 		x.stateFailed(t, asl.Fail("States.DataLimitExceeded", "The state/task '"+s.Name+"' returned a result with a size exceeding the maximum number of bytes service limit."))
 		return
 	}
-	details := value.NewObject(5)
+	var recorded *value.Object
 	if assigned.Len() > 0 {
-		recorded := value.NewObject(assigned.Len())
+		recorded = value.NewObject(assigned.Len())
 		for k, v := range assigned.All() {
 			t.vars.set(k, v)
-			recorded.Set(k, value.String(v))
+			recorded.Set(k, x.encode(v))
 		}
-		details.Set("assignedVariables", recorded)
-		details.Set("assignedVariablesDetails", untruncated())
 	}
-	details.Set("name", s.Name)
-	details.Set("output", value.String(output))
-	details.Set("outputDetails", untruncated())
-	x.emit(t, exitedEvent(s), details)
+	if !t.silent {
+		d := x.exited.get()
+		d.assigned, d.name, d.output = recorded, s.Name, text
+		x.emit(t, exitedEvent(s), d)
+	}
 	if next == "" {
+		t.outputText = text
 		x.threadDone(t, output)
 		return
 	}
-	t.goTo(next, output)
+	t.goTo(next, output, text)
+}
+
+// textOf returns v's JSON text, reusing the text of t's input or of its
+// known value when v is that same value (values are immutable).
+func (x *Execution) textOf(t *thread, v any) string {
+	if t.inputText != "" && sameValue(v, t.input) {
+		return t.inputText
+	}
+	if t.knownText != "" && sameValue(v, t.known) {
+		return t.knownText
+	}
+	return x.encode(v)
+}
+
+// sameValue reports whether a and b are the same value: equal scalars, or
+// the same container. Different containers may be equal too; this only
+// answers cheaply.
+func sameValue(a, b any) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		bv, ok := b.(bool)
+		return ok && a == bv
+	case value.Number:
+		bv, ok := b.(value.Number)
+		return ok && a == bv
+	case string:
+		bv, ok := b.(string)
+		return ok && a == bv
+	case *value.Object:
+		bv, ok := b.(*value.Object)
+		return ok && a == bv
+	case []any:
+		bv, ok := b.([]any)
+		return ok && len(a) == len(bv) && (len(a) == 0 || &a[0] == &bv[0])
+	}
+	return false
 }
 
 // threadDone ends t successfully.
