@@ -33,8 +33,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	typ := fs.String("type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	name := fs.String("name", "", "execution name (default: a random UUID)")
 	waitScale := fs.Float64("wait-scale", 0, "scale real waiting for Wait states and retries (0: do not wait)")
+	testCase := fs.String("test-case", "", "mock test case `NAME` in the mock configuration (as <stateMachineArn>#NAME)")
+	tasks := addIntegrationFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: cairn run DEFINITION_FILE [--input JSON | --input-file FILE] [--history] [--type STANDARD|EXPRESS] [--wait-scale N]")
+		fmt.Fprintln(stderr, "usage: cairn run DEFINITION_FILE [--input JSON | --input-file FILE] [--history] [--type STANDARD|EXPRESS] [--wait-scale N] [--mock-config FILE --test-case NAME]")
 		fs.PrintDefaults()
 	}
 	// Accept flags after the file name too.
@@ -90,7 +92,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	info := executionInfo(files[0], *name, *typ)
 	info.Input = in
 	info.InputText = string(inText)
-	res, err := engine.Run(context.Background(), sm, engine.RunOptions{Info: info, WaitScale: *waitScale})
+	router, err := tasks.router(os.Getenv, defaultRegion)
+	if err != nil {
+		fmt.Fprintf(stderr, "cairn: %v\n", err)
+		return 2
+	}
+	if *testCase != "" && tasks.mockConfig == "" && os.Getenv("SFN_MOCK_CONFIG") == "" {
+		fmt.Fprintln(stderr, "cairn: --test-case needs --mock-config FILE or SFN_MOCK_CONFIG")
+		return 2
+	}
+	res, err := engine.Run(context.Background(), sm, engine.RunOptions{Info: info, WaitScale: *waitScale, Invoker: router, TestCase: *testCase})
 	if err != nil {
 		fmt.Fprintf(stderr, "cairn: %v\n", err)
 		return 2

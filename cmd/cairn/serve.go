@@ -23,6 +23,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Account, "account", "123456789012", "account id in ARNs")
 	fs.Float64Var(&cfg.WaitScale, "wait-scale", 1, "scale real waiting for Wait states, retries and timeouts (0: do not wait)")
 	fs.DurationVar(&cfg.Retention, "retention", 0, "delete ended executions older than this `duration` (0: keep them)")
+	tasks := addIntegrationFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
@@ -30,7 +31,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		cfg.WaitScale = -1 // the engine's "do not wait"
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	srv, err := server.New(cfg, server.Deps{Logger: logger})
+	router, err := tasks.router(os.Getenv, cfg.Region)
+	if err != nil {
+		fmt.Fprintf(stderr, "cairn: %v\n", err)
+		return 2
+	}
+	srv, err := server.New(cfg, server.Deps{Logger: logger, Invoker: router})
 	if err != nil {
 		fmt.Fprintf(stderr, "cairn: %v\n", err)
 		return 2
