@@ -118,10 +118,13 @@ func (x *Execution) finishState(t *thread, result any) {
 		x.exit(t, out, s.Next, assigned)
 		return
 	}
-	assigned, f := x.assign(t, s.Assign, x.env(t, result))
-	if f != nil {
-		x.stateFailed(t, f)
-		return
+	var assigned *value.Object
+	if s.Assign != nil {
+		var f *asl.Failure
+		if assigned, f = x.assign(t, s.Assign, x.env(t, result)); f != nil {
+			x.stateFailed(t, f)
+			return
+		}
 	}
 	out, f := resultPath(t, s.ResultPath, t.input, result)
 	if f != nil {
