@@ -19,14 +19,18 @@ func TestTypedDetailsJSON(t *testing.T) {
 		typed Details
 		want  *value.Object
 	}{
-		{"entered", &stateEntered{input: `{"k":"v"}`, name: odd},
+		{"entered", &stateEntered{text: `{"k":"v"}`, name: odd},
 			value.ObjectOf("input", `{"k":"v"}`, "inputDetails", u(), "name", odd)},
-		{"exited", &stateExited{name: "S", output: `[1,"x"]`},
+		{"exited", &stateExited{name: "S", text: `[1,"x"]`},
 			value.ObjectOf("name", "S", "output", `[1,"x"]`, "outputDetails", u())},
-		{"exited assigned", &stateExited{assigned: assigned, name: "S", output: "{}"},
+		{"exited assigned", &stateExited{assigned: assigned, name: "S", text: "{}"},
 			value.ObjectOf("assignedVariables", assigned, "assignedVariablesDetails", u(), "name", "S", "output", "{}", "outputDetails", u())},
-		{"exited empty assigned", &stateExited{assigned: value.NewObject(0), name: "S", output: "null"},
+		{"exited empty assigned", &stateExited{assigned: value.NewObject(0), name: "S", text: "null"},
 			value.ObjectOf("name", "S", "output", "null", "outputDetails", u())},
+		{"started", &executionStarted{input: odd, roleArn: "r"},
+			value.ObjectOf("input", odd, "inputDetails", u(), "roleArn", "r")},
+		{"started alias", &executionStarted{input: "{}", roleArn: "r", aliasArn: "a", versionArn: "v"},
+			value.ObjectOf("input", "{}", "inputDetails", u(), "roleArn", "r", "stateMachineAliasArn", "a", "stateMachineVersionArn", "v")},
 		{"output", &outputDetails{output: odd},
 			value.ObjectOf("output", odd, "outputDetails", u())},
 		{"iteration", &mapIteration{index: 12, name: "M"},

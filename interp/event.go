@@ -44,26 +44,27 @@ func objectDetails(o *value.Object) Details {
 
 const untruncatedJSON = `{"truncated":false}`
 
-// stateEntered is a …StateEntered event's details.
-type stateEntered struct {
-	input string // JSON text
-	name  string
+// stateDetails are the details of a state's entry or exit, as
+// stateEntered or stateExited: one type, so that both come from one slab.
+type stateDetails struct {
+	assigned *value.Object // exit: variable -> its value as JSON text; nil for none
+	name     string
+	text     string // the input or output, as JSON text
 }
+
+// stateEntered is a …StateEntered event's details.
+type stateEntered stateDetails
 
 func (d *stateEntered) AppendJSON(buf []byte) []byte {
 	buf = append(buf, `{"input":`...)
-	buf = value.AppendString(buf, d.input)
+	buf = value.AppendString(buf, d.text)
 	buf = append(buf, `,"inputDetails":`+untruncatedJSON+`,"name":`...)
 	buf = value.AppendString(buf, d.name)
 	return append(buf, '}')
 }
 
 // stateExited is a …StateExited event's details.
-type stateExited struct {
-	assigned *value.Object // variable -> its value as JSON text; nil for none
-	name     string
-	output   string // JSON text
-}
+type stateExited stateDetails
 
 func (d *stateExited) AppendJSON(buf []byte) []byte {
 	buf = append(buf, '{')
@@ -75,8 +76,30 @@ func (d *stateExited) AppendJSON(buf []byte) []byte {
 	buf = append(buf, `"name":`...)
 	buf = value.AppendString(buf, d.name)
 	buf = append(buf, `,"output":`...)
-	buf = value.AppendString(buf, d.output)
+	buf = value.AppendString(buf, d.text)
 	return append(buf, `,"outputDetails":`+untruncatedJSON+`}`...)
+}
+
+// executionStarted is ExecutionStarted's details.
+type executionStarted struct {
+	input, roleArn       string
+	aliasArn, versionArn string // left out when ""
+}
+
+func (d *executionStarted) AppendJSON(buf []byte) []byte {
+	buf = append(buf, `{"input":`...)
+	buf = value.AppendString(buf, d.input)
+	buf = append(buf, `,"inputDetails":`+untruncatedJSON+`,"roleArn":`...)
+	buf = value.AppendString(buf, d.roleArn)
+	if d.aliasArn != "" {
+		buf = append(buf, `,"stateMachineAliasArn":`...)
+		buf = value.AppendString(buf, d.aliasArn)
+	}
+	if d.versionArn != "" {
+		buf = append(buf, `,"stateMachineVersionArn":`...)
+		buf = value.AppendString(buf, d.versionArn)
+	}
+	return append(buf, '}')
 }
 
 // outputDetails are the details of ExecutionSucceeded and of a Lambda

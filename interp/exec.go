@@ -58,7 +58,9 @@ type Execution struct {
 	start   time.Time
 	now     time.Time
 	nextID  int64
-	rng     *rand.Rand
+	rng     *rand.Rand // &rand below: both live in the Execution
+	pcg     rand.PCG
+	rand    rand.Rand
 	ids     int64 // task and timer ids handed out
 	out     *Step
 	root    *thread
@@ -71,8 +73,7 @@ type Execution struct {
 	overEventLimit bool
 
 	// Typed event details come from slabs; buf is scratch for encoding.
-	entered slab[stateEntered]
-	exited  slab[stateExited]
+	states slab[stateDetails]
 	buf     []byte
 	region  string // of the state machine's ARN, once needed
 }
@@ -127,15 +128,18 @@ func New(sm *asl.StateMachine, info Info) *Execution {
 	if info.MaxEvents == 0 {
 		info.MaxEvents = DefaultMaxEvents
 	}
-	return &Execution{
+	x := &Execution{
 		sm:     sm,
 		info:   info,
 		status: Running,
 		nextID: 1,
-		rng:    rand.New(rand.NewPCG(info.Seed, info.Seed^0x9e3779b97f4a7c15)),
-		tasks:  map[int64]*thread{},
-		timers: map[int64]timer{},
 	}
+	// The maps are made on first use: most executions of a short
+	// workflow never need them.
+	x.pcg.Seed(info.Seed, info.Seed^0x9e3779b97f4a7c15)
+	x.rand = *rand.New(&x.pcg)
+	x.rng = &x.rand
+	return x
 }
 
 // Status returns RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
@@ -204,14 +208,8 @@ func (x *Execution) begin() {
 		inputText = x.encode(x.info.Input)
 		encoded = inputText
 	}
-	details := value.ObjectOf("input", inputText, "inputDetails", untruncated(), "roleArn", x.info.RoleArn)
-	if x.info.StateMachineAliasArn != "" {
-		details.Set("stateMachineAliasArn", x.info.StateMachineAliasArn)
-	}
-	if x.info.StateMachineVersionArn != "" {
-		details.Set("stateMachineVersionArn", x.info.StateMachineVersionArn)
-	}
-	x.emitPrev("ExecutionStarted", ObjectDetails{details}, 0)
+	x.emitPrev("ExecutionStarted", &executionStarted{input: inputText, roleArn: x.info.RoleArn,
+		aliasArn: x.info.StateMachineAliasArn, versionArn: x.info.StateMachineVersionArn}, 0)
 	if x.sm.TimeoutSeconds > 0 {
 		x.setTimer(x.root, timerExecution, x.start.Add(time.Duration(x.sm.TimeoutSeconds)*time.Second))
 	}
@@ -289,6 +287,9 @@ func (x *Execution) newID() int64 {
 
 func (x *Execution) setTimer(t *thread, kind timerKind, at time.Time) int64 {
 	id := x.newID()
+	if x.timers == nil {
+		x.timers = map[int64]timer{}
+	}
 	x.timers[id] = timer{t: t, kind: kind}
 	x.command(SetTimer{TimerID: id, At: at})
 	return id

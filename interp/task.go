@@ -95,6 +95,9 @@ func (x *Execution) task(t *thread) {
 	id := x.newID()
 	t.taskID = id
 	t.taskParams = params
+	if x.tasks == nil {
+		x.tasks = map[int64]*thread{}
+	}
 	x.tasks[id] = t
 	fam, rtype, rname := classify(s.Resource)
 	t.fam, t.rtype, t.rname = fam, rtype, rname

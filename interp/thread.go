@@ -67,6 +67,8 @@ func (t *thread) goTo(name string, input any, text string) {
 type scope struct {
 	parent *scope
 	vars   map[string]any
+	getFn  func(string) (any, bool) // get, made once rather than per Env
+	allFn  func() map[string]any    // all, likewise
 }
 
 func newScope(parent *scope) *scope { return &scope{parent: parent} }
@@ -115,7 +117,10 @@ func (x *Execution) env(t *thread, input any, extra ...any) *asl.Env {
 		e.Context = ctx
 	}
 	vars := t.vars
-	e.Vars = vars.get
+	if vars.getFn == nil {
+		vars.getFn = vars.get
+	}
+	e.Vars = vars.getFn
 	if isJSONata(t) {
 		st := value.NewObject(2 + len(extra)/2)
 		st.Set("input", t.input)
@@ -124,7 +129,10 @@ func (x *Execution) env(t *thread, input any, extra ...any) *asl.Env {
 			st.Set(extra[i].(string), extra[i+1])
 		}
 		e.States = st
-		e.Variables = vars.all
+		if vars.allFn == nil {
+			vars.allFn = vars.all
+		}
+		e.Variables = vars.allFn
 	}
 	return e
 }
@@ -230,9 +238,9 @@ func (x *Execution) enter(t *thread) {
 		if t.inputText == "" {
 			t.inputText = x.encode(t.input)
 		}
-		d := x.entered.get()
-		d.input, d.name = t.inputText, s.Name
-		t.enteredID = x.emit(t, enteredEvent(s), d)
+		d := x.states.get()
+		d.text, d.name = t.inputText, s.Name
+		t.enteredID = x.emit(t, enteredEvent(s), (*stateEntered)(d))
 	}
 	x.execute(t)
 }
@@ -285,9 +293,9 @@ func (x *Execution) exit(t *thread, output any, next string, assigned *value.Obj
 		}
 	}
 	if !t.silent {
-		d := x.exited.get()
-		d.assigned, d.name, d.output = recorded, s.Name, text
-		x.emit(t, exitedEvent(s), d)
+		d := x.states.get()
+		d.assigned, d.name, d.text = recorded, s.Name, text
+		x.emit(t, exitedEvent(s), (*stateExited)(d))
 	}
 	if next == "" {
 		t.outputText = text
