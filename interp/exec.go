@@ -74,8 +74,8 @@ type Execution struct {
 
 	// Typed event details come from slabs; buf is scratch for encoding.
 	states slab[stateDetails]
-	buf     []byte
-	region  string // of the state machine's ARN, once needed
+	buf    []byte
+	region string // of the state machine's ARN, once needed
 }
 
 // slab hands out zeroed T's from chunks, to allocate event details in
