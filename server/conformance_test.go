@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -25,9 +24,16 @@ import (
 
 	"github.com/cairn-sfn/cairn/internal/conformance"
 	"github.com/cairn-sfn/cairn/server"
+	"github.com/cairn-sfn/cairn/store/memory"
 )
 
-var update = flag.Bool("update", false, "rewrite the conformance baselines in testdata/")
+var (
+	update = flag.Bool("update", false, "rewrite the conformance baselines in testdata/")
+	// The memory store keeps the conformance run fast under -race, where
+	// the transpiled SQLite is several times slower; the flag runs the
+	// cases over SQLite as `cairn serve` does (the baselines hold for both).
+	conformanceSQLite = flag.Bool("conformance.sqlite", false, "run the API conformance cases over SQLite instead of the memory store")
+)
 
 // conformanceWorkers is how many cases run at once; each case has its own
 // server, so they do not share names.
@@ -60,7 +66,7 @@ func runConformanceAPI(t *testing.T, baselineFile string, keep func(*conformance
 	cases = conformance.Filter(cases, func(c *conformance.Case) bool {
 		return conformance.ExecutionKinds(c) && keep(c)
 	})
-	rep := runConcurrently(t.Context(), cases, apiRunner(shmTempDir(t)), apiEnv())
+	rep := runConcurrently(t.Context(), cases, apiRunner(t.TempDir()), apiEnv())
 	t.Logf("%s through the API: %s", baselineFile, rep.Summary())
 	if testing.Verbose() {
 		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
@@ -82,6 +88,14 @@ func runConformanceAPI(t *testing.T, baselineFile string, keep func(*conformance
 	}
 	for _, r := range regressions {
 		t.Errorf("regression: %s", r)
+	}
+	// Whatever `cairn run` passes must pass through HTTP too.
+	lost, err := conformance.CheckBaseline(filepath.Join("..", "cmd", "cairn", "testdata", baselineFile), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range lost {
+		t.Errorf("passes through cairn run, fails through the API: %s", r)
 	}
 }
 
@@ -151,8 +165,9 @@ func recordedNames(c *conformance.Case) (machine, execution string) {
 }
 
 // apiRunner runs each case on a server of its own (the recordings reuse a
-// few names, which one server would refuse), over SQLite in a directory
-// under dir, exactly as an SDK user would: CreateStateMachine,
+// few names, which one server would refuse; a server starts in
+// milliseconds), over the memory store or SQLite in a directory under dir,
+// exactly as an SDK user would: CreateStateMachine,
 // StartExecution, DescribeExecution until the execution ends, and
 // GetExecutionHistory read as raw JSON.
 func apiRunner(dir string) conformance.Runner {
@@ -172,7 +187,11 @@ func apiRunner(dir string) conformance.Runner {
 		if stop {
 			cfg.WaitScale = 1
 		}
-		srv, err := server.New(cfg, server.Deps{})
+		var deps server.Deps
+		if !*conformanceSQLite {
+			deps.Store = memory.New()
+		}
+		srv, err := server.New(cfg, deps)
 		if err != nil {
 			return nil, err
 		}
@@ -402,13 +421,4 @@ func (a *apiClient) call(ctx context.Context, action string, in any) ([]byte, er
 		return nil, fmt.Errorf("%s: HTTP %d: %s", action, resp.StatusCode, body)
 	}
 	return body, nil
-}
-
-func shmTempDir(t *testing.T) string {
-	d, err := os.MkdirTemp("/dev/shm", "cairnconf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(d) })
-	return d
 }
