@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,8 +34,35 @@ type Router struct {
 
 var _ engine.Invoker = (*Router)(nil)
 
+// Validate reports what New would refuse: a local function with neither
+// or both of url and command, a connection with several authorizations,
+// a malformed host or network in the HTTP allow and deny lists.
+func (c Config) Validate() error {
+	var errs []error
+	for name, f := range c.Lambda.Functions {
+		if (f.URL == "") == (len(f.Command) == 0) {
+			errs = append(errs, fmt.Errorf("lambda function %q: give exactly one of url and command", name))
+		}
+	}
+	for name, conn := range c.HTTP.Connections {
+		if err := conn.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("connection %s: %w", name, err))
+		}
+	}
+	if _, err := parseHostRules(c.HTTP.Allow); err != nil {
+		errs = append(errs, fmt.Errorf("http allow list: %w", err))
+	}
+	if _, err := parseHostRules(c.HTTP.Deny); err != nil {
+		errs = append(errs, fmt.Errorf("http deny list: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
 // New builds a Router from cfg.
 func New(cfg Config) (*Router, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	l, err := NewLambda(cfg.Lambda)
 	if err != nil {
 		return nil, err
