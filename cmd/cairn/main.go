@@ -13,6 +13,7 @@ commands:
   serve     serve the AWS Step Functions API (durable, on SQLite)
   run       run one execution of a definition and print the result
   validate  check a definition and print every problem
+  bench     measure throughput and latency (see bench/README.md)
 `
 
 func main() {
@@ -32,6 +33,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "validate":
 		return validateCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
