@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"slices"
 	"math/rand/v2"
 	"time"
 
@@ -64,7 +65,7 @@ type Execution struct {
 	ids     int64 // task and timer ids handed out
 	out     *Step
 	root    *thread
-	runq    []*thread
+	runq    []*thread // runnable threads, the next to run last
 	tasks   map[int64]*thread
 	timers  map[int64]timer
 	execCtx *value.Object // $$.Execution, built on first use
@@ -73,7 +74,9 @@ type Execution struct {
 	overEventLimit bool
 
 	// Typed event details come from slabs; buf is scratch for encoding.
-	states slab[stateDetails]
+	states     slab[stateDetails]
+	iterations slab[mapIteration]
+	threads    slab[thread] // Map iterations'
 	buf    []byte
 	region string // of the state machine's ARN, once needed
 }
@@ -228,8 +231,10 @@ func (x *Execution) begin() {
 // drain runs every runnable thread until each waits or ends.
 func (x *Execution) drain() {
 	for len(x.runq) > 0 && x.status == Running {
-		t := x.runq[0]
-		x.runq = x.runq[1:]
+		last := len(x.runq) - 1
+		t := x.runq[last]
+		x.runq[last] = nil
+		x.runq = x.runq[:last]
 		x.run(t)
 	}
 	if x.overEventLimit && x.status == Running {
@@ -240,7 +245,10 @@ func (x *Execution) drain() {
 // schedule makes threads runnable ahead of the others, in order, so that
 // children run depth-first.
 func (x *Execution) schedule(ts ...*thread) {
-	x.runq = append(append(make([]*thread, 0, len(ts)+len(x.runq)), ts...), x.runq...)
+	x.runq = slices.Grow(x.runq, len(ts))
+	for i := len(ts) - 1; i >= 0; i-- {
+		x.runq = append(x.runq, ts[i])
+	}
 }
 
 // emit appends an event to thread t's chain.

@@ -51,9 +51,13 @@ func (x *Execution) parallel(t *thread) {
 	fan.startID = x.emit(t, "ParallelStateStarted", nil)
 	t.fan = fan
 	children := make([]*thread, len(s.Branches))
+	threads := make([]thread, len(s.Branches))
 	text := x.textOf(t, eff) // every branch enters with it
 	for i, b := range s.Branches {
-		c := &thread{parent: t, graph: b, index: i, vars: newScope(t.vars), last: fan.startID}
+		c := &threads[i]
+		*c = thread{parent: t, graph: b, index: i, last: fan.startID}
+		c.own.parent = t.vars
+		c.vars = &c.own
 		c.goTo(b.StartAt, eff, text)
 		children[i] = c
 	}
@@ -302,16 +306,27 @@ func (x *Execution) iteration(p *thread, prev int64) *thread {
 		}
 		input = v
 	}
-	c := &thread{parent: p, graph: s.ItemProcessor, index: i, vars: newScope(p.vars), last: prev, silent: fan.distributed || p.silent}
+	c := x.threads.get()
+	*c = thread{parent: p, graph: s.ItemProcessor, index: i, last: prev, silent: fan.distributed || p.silent}
+	c.own.parent = p.vars
+	c.vars = &c.own
 	c.goTo(s.ItemProcessor.StartAt, input, "")
 	if !c.silent {
-		x.emit(c, "MapIterationStarted", &mapIteration{i, s.Name})
+		d := x.iterations.get()
+		*d = mapIteration{i, s.Name}
+		x.emit(c, "MapIterationStarted", d)
 	}
 	fan.children = append(fan.children, c)
 	return c
 }
 
 func (fan *fanout) remove(c *thread) {
+	// Children mostly finish in the order they started.
+	if len(fan.children) > 0 && fan.children[0] == c {
+		fan.children[0] = nil
+		fan.children = fan.children[1:]
+		return
+	}
 	for i, ch := range fan.children {
 		if ch == c {
 			fan.children = append(fan.children[:i], fan.children[i+1:]...)
@@ -332,7 +347,9 @@ func (x *Execution) childDone(c *thread) {
 	fan.pending--
 	if fan.isMap {
 		if !c.silent {
-			p.last = x.emitFor(p, "MapIterationSucceeded", &mapIteration{c.index, p.state.Name}, c.last)
+			d := x.iterations.get()
+			*d = mapIteration{c.index, p.state.Name}
+			p.last = x.emitFor(p, "MapIterationSucceeded", d, c.last)
 		}
 		if fan.next < len(fan.items) {
 			if n := x.iteration(p, c.last); n != nil {

@@ -21,20 +21,35 @@ const (
 	familyActivity               // Activity* events
 )
 
-// classify tells how a Task's resource is recorded in history.
+// classify tells how a Task's resource is recorded in history. It reads
+// the ARN's fields without allocating: it runs for every task.
 func classify(resource string) (fam family, resourceType, name string) {
-	parts := strings.SplitN(resource, ":", 7)
-	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
+	// arn:partition:service:region:account:rest
+	var f [5]string
+	rest := resource
+	n := 0
+	for ; n < len(f); n++ {
+		before, after, ok := strings.Cut(rest, ":")
+		if !ok {
+			break
+		}
+		f[n], rest = before, after
+	}
+	if n < len(f) {
+		return familyTask, "", resource
+	}
+	if f[2] == "states" && f[3] == "" && f[4] == "" {
 		// arn:aws:states:::lambda:invoke -> ("lambda", "invoke")
-		rest := strings.Join(parts[5:], ":")
 		svc, action, _ := strings.Cut(rest, ":")
 		return familyTask, svc, action
 	}
-	if len(parts) >= 7 && parts[2] == "lambda" && parts[5] == "function" {
-		return familyLambda, "lambda", resource
-	}
-	if len(parts) >= 7 && parts[2] == "states" && parts[5] == "activity" {
-		return familyActivity, "activity", resource
+	if kind, _, ok := strings.Cut(rest, ":"); ok {
+		switch {
+		case f[2] == "lambda" && kind == "function":
+			return familyLambda, "lambda", resource
+		case f[2] == "states" && kind == "activity":
+			return familyActivity, "activity", resource
+		}
 	}
 	return familyTask, "", resource
 }
@@ -62,7 +77,11 @@ func (x *Execution) task(t *thread) {
 		}
 		t.taskToken = hex.EncodeToString(b[:])
 	}
-	env := x.env(t, eff)
+	// Without fields that read it, the state needs no env.
+	var env *asl.Env
+	if s.Parameters != nil || s.TimeoutSeconds != nil || s.HeartbeatSeconds != nil || s.Credentials != nil {
+		env = x.env(t, eff)
+	}
 	params := eff
 	if isJSONata(t) {
 		if params, f = x.arguments(t); f != nil {

@@ -15,6 +15,7 @@ type thread struct {
 	graph  *asl.Graph
 	index  int // branch or iteration index
 	vars   *scope
+	own    scope // vars of a Map iteration, held here to save an allocation
 	silent bool // a distributed Map's item: its events are not in this history
 
 	state       *asl.State
