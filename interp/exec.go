@@ -2,8 +2,8 @@ package interp
 
 import (
 	"fmt"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/cairn-sfn/cairn/asl"
@@ -77,8 +77,8 @@ type Execution struct {
 	states     slab[stateDetails]
 	iterations slab[mapIteration]
 	threads    slab[thread] // Map iterations'
-	buf    []byte
-	region string // of the state machine's ARN, once needed
+	buf        []byte
+	region     string // of the state machine's ARN, once needed
 }
 
 // slab hands out zeroed T's from chunks, to allocate event details in

@@ -16,7 +16,7 @@ type thread struct {
 	index  int // branch or iteration index
 	vars   *scope
 	own    scope // vars of a Map iteration, held here to save an allocation
-	silent bool // a distributed Map's item: its events are not in this history
+	silent bool  // a distributed Map's item: its events are not in this history
 
 	state       *asl.State
 	input       any    // the current state's raw input
