@@ -130,6 +130,10 @@ func NewLambda(cfg LambdaConfig) (*Lambda, error) {
 // functionRef names a function to call.
 type functionRef struct {
 	name, qualifier, region, account string
+	// qualified is set when the name came with its account (an ARN or
+	// account:function:name); a bare name leaves the account to the
+	// endpoint's credentials.
+	qualified bool
 }
 
 func (f functionRef) arn() string {
@@ -147,10 +151,10 @@ func parseFunction(s, region, account string) (functionRef, bool) {
 	parts := strings.Split(s, ":")
 	switch {
 	case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
-		f.region, f.account, f.name = parts[3], parts[4], parts[6]
+		f.region, f.account, f.name, f.qualified = parts[3], parts[4], parts[6], true
 		parts = parts[7:]
 	case len(parts) >= 3 && parts[1] == "function":
-		f.account, f.name = parts[0], parts[2]
+		f.account, f.name, f.qualified = parts[0], parts[2], true
 		parts = parts[3:]
 	default:
 		f.name = parts[0]
@@ -357,7 +361,7 @@ func (l *Lambda) callAPI(ctx context.Context, fn functionRef, payload []byte, in
 		Payload:        payload,
 		InvocationType: lambdatypes.InvocationType(invocationType),
 	}
-	if fn.account != "" && fn.region != "" {
+	if fn.qualified && fn.account != "" && fn.region != "" {
 		in.FunctionName = aws.String(functionRef{name: fn.name, region: fn.region, account: fn.account}.arn())
 	}
 	if fn.qualifier != "" {

@@ -194,7 +194,14 @@ func TestLambdaEndpoint(t *testing.T) {
 			}
 		})
 	}
-	srv, _ := fakeLambda(t)
+	// A bare name goes as it is: the endpoint's account is not Cairn's.
+	srv, calls := fakeLambda(t)
+	router := mustRouter(t, Config{Lambda: LambdaConfig{Endpoint: srv.URL}})
+	res := runDefinition(t, `{"StartAt": "I", "States": {"I": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+	  "Parameters": {"FunctionName": "echo", "Payload": {"a": 1}}, "OutputPath": "$.Payload", "End": true}}}`, `{}`, "", router)
+	if got := value.String(res.Output); got != `{"echo":{"a":1}}` || len(*calls) != 1 || !strings.HasPrefix((*calls)[0], "echo ") {
+		t.Errorf("bare name: output %s (%s), calls %q", got, res.Cause, *calls)
+	}
 	out := runLambda(t, "ghost", LambdaConfig{Endpoint: srv.URL})
 	if got := member(t, out, "bareError", "Cause"); !strings.Contains(got, "(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException;") {
 		t.Errorf("not-found cause %s", got)
