@@ -72,6 +72,7 @@ type Execution struct {
 	smCtx   *value.Object // $$.StateMachine, likewise
 
 	overEventLimit bool
+	eventHint      int // the capacity to give a step's events
 
 	// Typed event details come from slabs; buf is scratch for encoding.
 	states     slab[stateDetails]
@@ -136,6 +137,9 @@ func New(sm *asl.StateMachine, info Info) *Execution {
 		info:   info,
 		status: Running,
 		nextID: 1,
+		// The first step runs at least up to the first wait: guess
+		// that each state is entered and exited once.
+		eventHint: min(2*len(sm.States)+2, 64),
 	}
 	// The maps are made on first use: most executions of a short
 	// workflow never need them.
@@ -198,6 +202,8 @@ func (x *Execution) Apply(in Input) Step {
 	}
 	x.drain()
 	x.out = nil
+	// The next step likely has as many events as this one.
+	x.eventHint = max(len(step.Events), 4)
 	return step
 }
 
@@ -275,7 +281,7 @@ func (x *Execution) emitPrev(typ string, details Details, prev int64) int64 {
 	id := x.nextID
 	x.nextID++
 	if x.out.Events == nil {
-		x.out.Events = make([]Event, 0, 8)
+		x.out.Events = make([]Event, 0, x.eventHint)
 	}
 	x.out.Events = append(x.out.Events, Event{ID: id, PreviousEventID: prev, Timestamp: x.now, Type: typ, Details: details})
 	if id >= int64(x.info.MaxEvents)-1 {
