@@ -63,7 +63,8 @@ type Execution struct {
 	pcg     rand.PCG
 	rand    rand.Rand
 	ids     int64 // task and timer ids handed out
-	out     *Step
+	out     *Step // &cur while Apply runs, else nil
+	cur     Step
 	root    *thread
 	runq    []*thread // runnable threads, the next to run last
 	tasks   map[int64]*thread
@@ -77,6 +78,7 @@ type Execution struct {
 	// Typed event details come from slabs; buf is scratch for encoding.
 	states     slab[stateDetails]
 	iterations slab[mapIteration]
+	taskEvents slab[taskEvent]
 	threads    slab[thread] // Map iterations'
 	buf        []byte
 	region     string // of the state machine's ARN, once needed
@@ -166,12 +168,13 @@ func (x *Execution) Cause() string { return x.cause }
 // and commands it produced. Inputs for tasks or timers the execution no
 // longer waits for are ignored, so a shell may deliver late or twice.
 func (x *Execution) Apply(in Input) Step {
-	var step Step
-	x.out = &step
+	// The step is built in x.cur, not on the heap by itself.
+	x.cur = Step{}
+	x.out = &x.cur
 	x.now = in.inputTime()
 	if x.status != Running {
 		x.out = nil
-		return step
+		return Step{}
 	}
 	switch in := in.(type) {
 	case Start:
@@ -201,6 +204,8 @@ func (x *Execution) Apply(in Input) Step {
 		x.abort(in.Error, in.Cause)
 	}
 	x.drain()
+	step := x.cur
+	x.cur = Step{}
 	x.out = nil
 	// The next step likely has as many events as this one.
 	x.eventHint = max(len(step.Events), 4)

@@ -147,9 +147,13 @@ func (x *Execution) task(t *thread) {
 			if x.region == "" {
 				x.region = regionOf(x.info.StateMachineArn)
 			}
-			x.emit(t, "TaskScheduled", &taskEvent{resourceType: rtype, resource: rname, scheduled: true,
-				region: x.region, parameters: paramsText, timeout: timeout, heartbeat: heartbeat})
-			x.emit(t, "TaskStarted", &taskEvent{resourceType: rtype, resource: rname})
+			d := x.taskEvents.get()
+			*d = taskEvent{resourceType: rtype, resource: rname, scheduled: true,
+				region: x.region, parameters: paramsText, timeout: timeout, heartbeat: heartbeat}
+			x.emit(t, "TaskScheduled", d)
+			d = x.taskEvents.get()
+			*d = taskEvent{resourceType: rtype, resource: rname}
+			x.emit(t, "TaskStarted", d)
 		}
 	}
 	x.command(RunTask{
@@ -268,7 +272,9 @@ func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failu
 		case familyActivity:
 			x.emit(t, "ActivitySucceeded", &outputDetails{out})
 		default:
-			x.emit(t, "TaskSucceeded", &taskEvent{resourceType: rtype, resource: rname, output: out, hasOutput: true})
+			d := x.taskEvents.get()
+			*d = taskEvent{resourceType: rtype, resource: rname, output: out, hasOutput: true}
+			x.emit(t, "TaskSucceeded", d)
 		}
 	}
 	x.finishWithResult(t, output)
