@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +106,7 @@ type benchOptions struct {
 	concurrency int
 	duration    time.Duration
 	json        bool
+	cpuProfile  string
 }
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
@@ -117,6 +119,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.concurrency, "concurrency", 64, "concurrent callers for express, standard and ceiling")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each workload runs")
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (client and in-process server) to this `file`")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
@@ -128,6 +131,19 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if o.concurrency < 1 || o.duration <= 0 {
 		fmt.Fprintln(stderr, "cairn bench: --concurrency and --duration must be positive")
 		return 2
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "cairn bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "cairn bench: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	results, err := runBench(context.Background(), o, stderr)
 	if err != nil {
