@@ -266,6 +266,9 @@ func benchClient(endpoint string, concurrency int) (*sfn.Client, func(), error) 
 	if err != nil || u.Host == "" {
 		return nil, nil, fmt.Errorf("endpoint %q is not a URL", endpoint)
 	}
+	if !isLoopback(u.Hostname()) {
+		return nil, nil, fmt.Errorf("endpoint %q is not a loopback address: cairn bench only loads servers on this machine", endpoint)
+	}
 	addr := u.Host
 	if u.Port() == "" {
 		port := "80"
@@ -652,4 +655,14 @@ func loadAverage() float64 {
 		return 0
 	}
 	return v
+}
+
+// isLoopback reports whether host is localhost or a loopback IP: the
+// benchmark is a load test, and loads only this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -88,10 +88,32 @@ func TestBenchAllWorkloads(t *testing.T) {
 		}
 	}
 	if !slices.Equal(got, benchWorkloads) {
-		t.Errorf("workloads %v, want %v", got, benchWorkloads)
+		t.Fatalf("workloads %v, want %v", got, benchWorkloads)
 	}
 	if results[1].PercentOfCeiling <= 0 {
 		t.Errorf("standard has no share of the ceiling: %+v", results[1])
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"127.0.0.1", true},
+		{"127.3.4.5", true},
+		{"::1", true},
+		{"LocalHost", true},
+		{"10.0.0.1", false},
+		{"192.168.1.10", false},
+		{"example.com", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isLoopback(tt.host); got != tt.want {
+			t.Errorf("isLoopback(%q) = %v, want %v", tt.host, got, tt.want)
+		}
 	}
 }
 
@@ -116,10 +138,12 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--concurrency", "0"},
 		{"bench", "--duration", "-1s"},
 		{"bench", "extra"},
+		{"bench", "--endpoint", "http://10.0.0.1:8083", "--workload", "express"},
+		{"bench", "--endpoint", "not a url", "--workload", "express"},
 	} {
 		var out, errOut bytes.Buffer
-		if code := dispatch(args, &out, &errOut); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
+		if code := dispatch(args, &out, &errOut); code == 0 || out.Len() != 0 {
+			t.Errorf("%v: exit %d, output %q; want a failure", args, code, out.String())
 		}
 	}
 }
