@@ -553,7 +553,7 @@ func benchCeiling(ctx context.Context, dir string, conc int, d time.Duration) (b
 	if many.PerSecond > one.PerSecond {
 		best, other = many, one
 	}
-	best.Note += fmt.Sprintf("; the faster of two runs (%d writer goroutines: %.0f rows/s)", other.Concurrency, other.PerSecond)
+	best.Note += fmt.Sprintf("; the faster of two runs (the other, %d writer goroutine(s), made %.0f rows/s)", other.Concurrency, other.PerSecond)
 	return best, nil
 }
 
