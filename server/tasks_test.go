@@ -99,16 +99,19 @@ func TestActivityHeartbeatTimeout(t *testing.T) {
 	t.Parallel()
 	_, c := start(t, t.TempDir(), server.Config{WaitScale: 0.05})
 	act, err := c.CreateActivity(t.Context(), &sfn.CreateActivityInput{Name: aws.String("silent")})
+	// The heartbeat allows 20s, scaled to 1s: time for the worker to take
+	// the task first, even on a slow machine.
 	if err != nil {
 		t.Fatal(err)
 	}
-	sm := create(t, c, "silent-worker", `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"`+*act.ActivityArn+`","HeartbeatSeconds":2,"TimeoutSeconds":600,"End":true}}}`, types.StateMachineTypeStandard)
+	sm := create(t, c, "silent-worker", `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"`+*act.ActivityArn+`","HeartbeatSeconds":20,"TimeoutSeconds":600,"End":true}}}`, types.StateMachineTypeStandard)
 	started, err := c.StartExecution(t.Context(), &sfn.StartExecutionInput{StateMachineArn: aws.String(sm)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetActivityTask(t.Context(), &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("mute")}); err != nil {
-		t.Fatal(err)
+	task, err := c.GetActivityTask(t.Context(), &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("mute")})
+	if err != nil || aws.ToString(task.TaskToken) == "" {
+		t.Fatalf("get activity task: %v", err)
 	}
 	done := waitDone(t, c, *started.ExecutionArn)
 	if done.Status != types.ExecutionStatusFailed || aws.ToString(done.Error) != "States.HeartbeatTimeout" {
