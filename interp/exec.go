@@ -145,6 +145,8 @@ func New(sm *asl.StateMachine, info Info) *Execution {
 	}
 	// The maps are made on first use: most executions of a short
 	// workflow never need them.
+	// The first chunk of state details fits the first step's guess.
+	x.states.n = x.eventHint / 2
 	x.pcg.Seed(info.Seed, info.Seed^0x9e3779b97f4a7c15)
 	x.rand = *rand.New(&x.pcg)
 	x.rng = &x.rand
@@ -190,6 +192,10 @@ func (x *Execution) Apply(in Input) Step {
 	case TaskFailed:
 		if t, ok := x.tasks[in.TaskID]; ok {
 			x.taskDone(t, in.TaskID, nil, asl.Fail(in.Error, in.Cause))
+		}
+	case TaskSubmitted:
+		if t, ok := x.tasks[in.TaskID]; ok {
+			x.taskSubmitted(t, in.Output)
 		}
 	case TaskHeartbeat:
 		if t, ok := x.tasks[in.TaskID]; ok {

@@ -37,6 +37,15 @@ type TaskFailed struct {
 	Cause  string
 }
 
+// TaskSubmitted says a resource accepted a task that runs on (a .sync
+// integration such as a nested execution); Output is the resource's answer
+// to the submission.
+type TaskSubmitted struct {
+	Time   time.Time
+	TaskID int64
+	Output any
+}
+
 // TaskHeartbeat records a heartbeat from the task's worker.
 type TaskHeartbeat struct {
 	Time   time.Time
@@ -61,6 +70,7 @@ func (i TaskStarted) inputTime() time.Time   { return i.Time }
 func (i TaskSucceeded) inputTime() time.Time { return i.Time }
 func (i TaskFailed) inputTime() time.Time    { return i.Time }
 func (i TaskHeartbeat) inputTime() time.Time { return i.Time }
+func (i TaskSubmitted) inputTime() time.Time { return i.Time }
 func (i TimerFired) inputTime() time.Time    { return i.Time }
 func (i Stop) inputTime() time.Time          { return i.Time }
 

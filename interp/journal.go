@@ -28,6 +28,10 @@ func MarshalInput(in Input) []byte {
 		o.Set("task", value.Int(in.TaskID))
 		o.Set("error", in.Error)
 		o.Set("cause", in.Cause)
+	case TaskSubmitted:
+		o.Set("type", "TaskSubmitted")
+		o.Set("task", value.Int(in.TaskID))
+		o.Set("output", in.Output)
 	case TaskHeartbeat:
 		o.Set("type", "TaskHeartbeat")
 		o.Set("task", value.Int(in.TaskID))
@@ -71,6 +75,9 @@ func UnmarshalInput(data []byte) (Input, error) {
 		return TaskSucceeded{Time: at, TaskID: num("task"), Output: out}, nil
 	case "TaskFailed":
 		return TaskFailed{Time: at, TaskID: num("task"), Error: str("error"), Cause: str("cause")}, nil
+	case "TaskSubmitted":
+		out, _ := o.Get("output")
+		return TaskSubmitted{Time: at, TaskID: num("task"), Output: out}, nil
 	case "TaskHeartbeat":
 		return TaskHeartbeat{Time: at, TaskID: num("task")}, nil
 	case "TimerFired":
