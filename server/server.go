@@ -39,6 +39,10 @@ type Config struct {
 	WaitScale float64
 	// Retention is how long ended executions are kept; 0 keeps them.
 	Retention time.Duration
+	// Store chooses the store when Deps.Store is nil: "" is SQLite in
+	// DataDir; a postgres:// (or postgresql://) URL is that PostgreSQL
+	// database (store/postgres).
+	Store string
 }
 
 // Deps are optional collaborators; zero values get defaults.
@@ -70,6 +74,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
+	if err := checkStoreURL(cfg.Store); err != nil {
+		return nil, err
+	}
 	return &Server{cfg: cfg, deps: deps}, nil
 }
 
@@ -77,7 +84,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // serving.
 func (s *Server) Start(ctx context.Context) error {
 	if s.deps.Store == nil {
-		st, err := openSQLite(ctx, s.cfg.DataDir)
+		st, err := openStore(ctx, s.cfg)
 		if err != nil {
 			return err
 		}

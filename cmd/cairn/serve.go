@@ -23,6 +23,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Account, "account", "123456789012", "account id in ARNs")
 	fs.Float64Var(&cfg.WaitScale, "wait-scale", 1, "scale real waiting for Wait states, retries and timeouts (0: do not wait)")
 	fs.DurationVar(&cfg.Retention, "retention", 0, "delete ended executions older than this `duration` (0: keep them)")
+	fs.StringVar(&cfg.Store, "store", "", "store `URL`: empty for SQLite in --data-dir, or postgres://user:password@host:5432/db")
 	tasks := addIntegrationFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
@@ -47,7 +48,11 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cairn: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "cairn serving the Step Functions API on %s (data in %s)\n", srv.URL(), cfg.DataDir)
+	where := cfg.DataDir
+	if cfg.Store != "" {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "cairn serving the Step Functions API on %s (data in %s)\n", srv.URL(), where)
 	<-ctx.Done()
 	if err := srv.Stop(); err != nil {
 		fmt.Fprintf(stderr, "cairn: stop: %v\n", err)

@@ -1,4 +1,11 @@
 package postgres
 
+import "context"
+
 // Batches reports how many group transactions s has committed.
 func Batches(s *Store) int64 { return s.gc.batches.Load() }
+
+// OpenWriters is Open with n group-commit writers.
+func OpenWriters(ctx context.Context, connString string, n int) (*Store, error) {
+	return open(ctx, connString, n)
+}

@@ -87,14 +87,19 @@ type committer struct {
 	cond    *sync.Cond
 	queue   []*request
 	closed  bool
-	stopped chan struct{}
+	writers sync.WaitGroup
 	batches atomic.Int64 // transactions committed, for tests and benchmarks
 }
 
-func newCommitter(pool *pgxpool.Pool) *committer {
-	c := &committer{pool: pool, stopped: make(chan struct{})}
+// newCommitter starts n writers. Each takes everything queued when it is
+// free, so with n > 1 one group executes while another waits for its WAL
+// flush.
+func newCommitter(pool *pgxpool.Pool, n int) *committer {
+	c := &committer{pool: pool}
 	c.cond = sync.NewCond(&c.mu)
-	go c.run()
+	for range n {
+		c.writers.Go(c.run)
+	}
 	return c
 }
 
@@ -124,11 +129,10 @@ func (c *committer) close() {
 	c.closed = true
 	c.cond.Broadcast()
 	c.mu.Unlock()
-	<-c.stopped
+	c.writers.Wait()
 }
 
 func (c *committer) run() {
-	defer close(c.stopped)
 	for {
 		c.mu.Lock()
 		for len(c.queue) == 0 && !c.closed {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,9 +33,24 @@ type Store struct {
 // Durability is the server's: CommitSteps returns after COMMIT, which with
 // the default synchronous_commit=on means the WAL is flushed.
 func Open(ctx context.Context, connString string) (*Store, error) {
+	return open(ctx, connString, defaultWriters)
+}
+
+// defaultWriters is how many group-commit writers Open starts. Several
+// writers overlap one group's execution with another's WAL flush and use
+// more than one server core: with 64 committing executions, 4 writers
+// committed 3.5 times the steps of 1 (BenchmarkCommitSteps).
+const defaultWriters = 4
+
+func open(ctx context.Context, connString string, writers int) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	// Each writer holds a connection while it commits; leave the readers
+	// pgxpool's usual share besides.
+	if need := int32(writers + max(4, runtime.NumCPU())); cfg.MaxConns < need {
+		cfg.MaxConns = need
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -45,7 +61,7 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s.gc = newCommitter(pool)
+	s.gc = newCommitter(pool, writers)
 	return s, nil
 }
 
