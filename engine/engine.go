@@ -67,8 +67,9 @@ type Engine struct {
 	timers *alarmClock
 	calls  *callbacks
 
-	mu      sync.Mutex
-	active  map[string]*run // running Standard executions by ARN
+	mu       sync.Mutex
+	active   map[string]*run      // running Standard executions by ARN
+	watchers map[string][]watcher // child execution ARN -> parents waiting (.sync)
 	stopped bool
 	wg      sync.WaitGroup
 	ctx     context.Context
@@ -90,7 +91,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if cfg.WaitScale == 0 {
 		cfg.WaitScale = 1
 	}
-	e := &Engine{cfg: cfg, deps: deps, active: map[string]*run{}}
+	e := &Engine{cfg: cfg, deps: deps, active: map[string]*run{}, watchers: map[string][]watcher{}}
 	e.log = deps.Logger
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

@@ -174,6 +174,11 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 	}
 	if r.x.Status() != interp.Running {
 		e.forget(r)
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			e.childEnded(r.arn)
+		}()
 	}
 	e.dispatch(r, interp.InputTime(in), step.Commands)
 	return nil
@@ -226,6 +231,7 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 			e.runTask(r, c)
 		case interp.CancelTask:
 			e.endTask(r, c.TaskID)
+			e.stopChildren(r.arn, c.TaskID)
 		case interp.SetTimer:
 			e.timers.add(r.arn, c.TimerID, e.due(stepTime, c.At))
 		case interp.CancelTimer:
@@ -260,6 +266,15 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	task := Task{RunTask: rt, ExecutionARN: r.arn, StateMachineARN: stateMachineOf(r.arn), StateMachineName: r.machineName,
 		TestCase: r.testCase, Invocation: r.invocations[rt.StateName]}
 	r.invocations[rt.StateName]++
+	if strings.HasPrefix(rt.Resource, nestedPrefix) && r.testCase == "" {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			defer cancel()
+			e.startNested(ctx, arn, task)
+		}()
+		return
+	}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -353,6 +368,28 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 		e.runTask(r, t)
 	}
 	return nil
+}
+
+// stopChildren stops the .sync child executions a cancelled task waits
+// for: stopping a parent stops its children.
+func (e *Engine) stopChildren(parent string, taskID int64) {
+	e.mu.Lock()
+	var children []string
+	for child, ws := range e.watchers {
+		for _, w := range ws {
+			if w.parent == parent && w.taskID == taskID {
+				children = append(children, child)
+			}
+		}
+	}
+	e.mu.Unlock()
+	for _, child := range children {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			e.StopExecution(e.ctx, child, "States.Aborted", "The parent execution stopped")
+		}()
+	}
 }
 
 // stateMachineOf returns the state machine ARN of an execution ARN.

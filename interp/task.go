@@ -205,6 +205,17 @@ func (x *Execution) taskStarted(t *thread, worker string) {
 	}
 }
 
+// taskSubmitted records that a .sync resource accepted the task.
+func (x *Execution) taskSubmitted(t *thread, output any) {
+	if t.submitted == t.taskID {
+		return // a shell recovering from a crash may submit again
+	}
+	t.submitted = t.taskID
+	_, rtype, rname := classify(t.state.Resource)
+	x.emit(t, "TaskSubmitted", ObjectDetails{value.ObjectOf("resourceType", rtype, "resource", rname,
+		"output", value.String(output), "outputDetails", untruncated())})
+}
+
 func (x *Execution) heartbeat(t *thread) {
 	if t.beatTimer == 0 {
 		return
