@@ -70,10 +70,10 @@ type Engine struct {
 	mu       sync.Mutex
 	active   map[string]*run      // running Standard executions by ARN
 	watchers map[string][]watcher // child execution ARN -> parents waiting (.sync)
-	stopped bool
-	wg      sync.WaitGroup
-	ctx     context.Context
-	cancel  context.CancelFunc
+	stopped  bool
+	wg       sync.WaitGroup
+	ctx      context.Context
+	cancel   context.CancelFunc
 }
 
 // New builds an engine; Start recovers unfinished executions and starts
