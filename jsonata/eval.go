@@ -1096,6 +1096,9 @@ func (ev *evaluator) sortStep(n *node, input any, env *frame) (any, error) {
 		}
 		comp := 0
 		for _, term := range n.terms {
+			if comp != 0 {
+				break
+			}
 			actx, aenv, bctx, benv := a, env, b, env
 			if isTuple {
 				actx = a.(tuple)["@"]

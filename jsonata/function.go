@@ -36,8 +36,13 @@ type native struct {
 }
 
 func (n *native) arity() int {
-	if n.name == "string" {
-		return 1 // its second parameter is optional in jsonata-js's implementation
+	// HOFs pass as many arguments as jsonata-js's implementation declares,
+	// which for these differs from the signature.
+	switch n.name {
+	case "string":
+		return 1
+	case "zip":
+		return 0
 	}
 	if n.sig == nil {
 		return 1

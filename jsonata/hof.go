@@ -198,11 +198,11 @@ func fnSift(c *callCtx, args []any) (any, error) {
 }
 
 func fnEach(c *callCtx, args []any) (any, error) {
+	out := newSeq()
 	o, ok := args[0].(*value.Object)
 	if !ok {
-		return undefined, nil
+		return out, nil
 	}
-	out := newSeq()
 	for k, v := range o.All() {
 		r, err := c.ev.apply(args[1], hofArgs(args[1], v, k, o), c.input, c.env)
 		if err != nil {
@@ -389,15 +389,7 @@ func fnMatch(c *callCtx, args []any) (any, error) {
 		o := value.NewObject(3)
 		o.Set("match", m.match)
 		o.Set("index", float64(m.start))
-		groups := make([]any, len(m.groups))
-		for i, g := range m.groups {
-			if isUndef(g) {
-				groups[i] = ""
-			} else {
-				groups[i] = g
-			}
-		}
-		o.Set("groups", groups)
+		o.Set("groups", append([]any{}, m.groups...)) // undefined for a group that took no part
 		out.items = append(out.items, o)
 	}
 	return out, nil

@@ -30,15 +30,7 @@ func (m *regexMatch) object() *value.Object {
 	o.Set("match", m.match)
 	o.Set("start", float64(m.start))
 	o.Set("end", float64(m.end))
-	groups := make([]any, len(m.groups))
-	for i, g := range m.groups {
-		if isUndef(g) {
-			groups[i] = ""
-		} else {
-			groups[i] = g
-		}
-	}
-	o.Set("groups", groups)
+	o.Set("groups", append([]any{}, m.groups...)) // undefined for a group that took no part
 	return o
 }
 
