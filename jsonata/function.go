@@ -176,7 +176,8 @@ func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, er
 			}
 			targs = append(targs, v)
 		}
-		result, err = ev.applyInner(next, targs, l.input, l.env)
+		// As jsonata-js: the tail call runs with the caller's context.
+		result, err = ev.applyInner(next, targs, input, env)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				if e.Position < 0 {

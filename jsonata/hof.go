@@ -83,7 +83,7 @@ func fnMap(c *callCtx, args []any) (any, error) {
 	items := arrayItems(args[0])
 	out := newSeq()
 	for i, it := range items {
-		r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), c.input, c.env)
+		r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), nil, c.env)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func fnFilter(c *callCtx, args []any) (any, error) {
 	items := arrayItems(args[0])
 	out := newSeq()
 	for i, it := range items {
-		r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), c.input, c.env)
+		r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), nil, c.env)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func fnSingle(c *callCtx, args []any) (any, error) {
 	for i, it := range items {
 		ok := true
 		if len(args) > 1 && !isUndef(args[1]) {
-			r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), c.input, c.env)
+			r, err := c.ev.apply(args[1], hofArgs(args[1], it, float64(i), args[0]), nil, c.env)
 			if err != nil {
 				return nil, err
 			}
@@ -167,7 +167,7 @@ func fnReduce(c *callCtx, args []any) (any, error) {
 		if n >= 4 {
 			call = append(call, args[0])
 		}
-		r, err := c.ev.apply(fn, call, c.input, c.env)
+		r, err := c.ev.apply(fn, call, nil, c.env)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +183,7 @@ func fnSift(c *callCtx, args []any) (any, error) {
 	}
 	out := value.NewObject(o.Len())
 	for k, v := range o.All() {
-		r, err := c.ev.apply(args[1], hofArgs(args[1], v, k, o), c.input, c.env)
+		r, err := c.ev.apply(args[1], hofArgs(args[1], v, k, o), nil, c.env)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +204,7 @@ func fnEach(c *callCtx, args []any) (any, error) {
 		return out, nil
 	}
 	for k, v := range o.All() {
-		r, err := c.ev.apply(args[1], hofArgs(args[1], v, k, o), c.input, c.env)
+		r, err := c.ev.apply(args[1], hofArgs(args[1], v, k, o), nil, c.env)
 		if err != nil {
 			return nil, err
 		}
@@ -264,7 +264,7 @@ func fnSort(c *callCtx, args []any) (any, error) {
 	} else {
 		fn := args[1]
 		swap = func(a, b any) (bool, error) {
-			r, err := c.ev.apply(fn, []any{a, b}, c.input, c.env)
+			r, err := c.ev.apply(fn, []any{a, b}, nil, c.env)
 			if err != nil {
 				return false, err
 			}
@@ -401,7 +401,7 @@ func (ev *evaluator) matches(fn any, s string, limit int, c *callCtx) ([]*regexM
 	if r, ok := fn.(*regexFn); ok {
 		return r.all(s, limit)
 	}
-	r, err := ev.apply(fn, []any{s}, c.input, c.env)
+	r, err := ev.apply(fn, []any{s}, nil, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +437,7 @@ func (ev *evaluator) matches(fn any, s string, limit int, c *callCtx) ([]*regexM
 		if !isFunction(next) {
 			break
 		}
-		if r, err = ev.apply(next, nil, c.input, c.env); err != nil {
+		if r, err = ev.apply(next, nil, nil, c.env); err != nil {
 			return nil, err
 		}
 	}
@@ -468,7 +468,7 @@ func containsFunc(c *callCtx, args []any) (any, error) {
 	if r, ok := args[1].(*regexFn); ok {
 		return r.matchAt(s, 0) != nil, nil
 	}
-	r, err := c.ev.apply(args[1], []any{s}, c.input, c.env)
+	r, err := c.ev.apply(args[1], []any{s}, nil, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -551,7 +551,7 @@ func replaceFunc(c *callCtx, args []any) (any, error) {
 			}
 			b.WriteString(expandReplacement(rep, m.match, groups))
 		default:
-			r, err := c.ev.apply(rep, []any{m.object()}, c.input, c.env)
+			r, err := c.ev.apply(rep, []any{m.object()}, nil, c.env)
 			if err != nil {
 				return nil, err
 			}

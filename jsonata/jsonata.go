@@ -115,13 +115,11 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 	for name, v := range opts.Bindings {
 		env.bind(name, v)
 	}
-	if input == nil && false {
-		input = undefined
-	}
+	env.bind("$", input) // $$ is the root input, as given
 	if a, ok := input.([]any); ok {
+		// An input array is one item, not a sequence of inputs.
 		input = &array{items: []any{a}, seq: true, outerWrapper: true}
 	}
-	env.bind("$", input) // $$ is the root input
 	r, err := ev.eval(e.ast, input, env)
 	if err != nil {
 		return nil, err
