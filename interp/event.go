@@ -178,7 +178,7 @@ func DetailsKey(eventType string) string {
 	switch eventType {
 	case "MapStateSucceeded", "MapStateFailed", "MapStateAborted",
 		"ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateFailed", "ParallelStateAborted",
-		"WaitStateAborted", "TaskStateAborted", "MapRunSucceeded":
+		"WaitStateAborted", "TaskStateAborted", "MapRunSucceeded", "LambdaFunctionStarted":
 		return ""
 	}
 	// ExecutionStarted -> executionStartedEventDetails, MapIterationStarted ->

@@ -16,6 +16,12 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		return
 	}
 	x.evaluationFailed(t, f)
+	if f.Name == "States.Runtime" {
+		// Not retriable and not catchable, even by name: the recorded
+		// histories fail the execution.
+		x.threadFailed(t, f)
+		return
+	}
 	for i, r := range s.Retry {
 		if !asl.MatchesError(r.ErrorEquals, f.Name) {
 			continue
