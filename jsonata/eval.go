@@ -3,6 +3,8 @@ package jsonata
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
 	"time"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -107,6 +109,9 @@ func (ev *evaluator) errorf(code string, n *node, v any, format string, args ...
 	if n != nil {
 		pos = n.pos
 		tok = n.token
+		if tok == "" {
+			tok = n.op // the operator, for operator errors
+		}
 	}
 	return &Error{Code: code, Position: pos, Token: tok, Value: v, Message: fmt.Sprintf(format, args...)}
 }
@@ -1004,6 +1009,7 @@ func (ev *evaluator) group(g *groupSpec, input any, env *frame) (any, error) {
 			}
 		}
 	}
+	orderKeysAsJS(order)
 	out := value.NewObject(len(order))
 	for _, key := range order {
 		e := groups[key]
@@ -1317,4 +1323,46 @@ func toBoolean(v any) any {
 func truthy(v any) bool {
 	b, ok := toBoolean(v).(bool)
 	return ok && b
+}
+
+// orderKeysAsJS puts keys in the order a JavaScript object keeps them:
+// array-index keys ("0", "17", …) first in numeric order, then the others
+// as they were added.
+func orderKeysAsJS(keys []string) {
+	var idx []string
+	for _, k := range keys {
+		if isArrayIndex(k) {
+			idx = append(idx, k)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, _ := strconv.ParseUint(idx[i], 10, 32)
+		b, _ := strconv.ParseUint(idx[j], 10, 32)
+		return a < b
+	})
+	rest := make([]string, 0, len(keys)-len(idx))
+	for _, k := range keys {
+		if !isArrayIndex(k) {
+			rest = append(rest, k)
+		}
+	}
+	copy(keys, idx)
+	copy(keys[len(idx):], rest)
+}
+
+// isArrayIndex reports whether k is a canonical array index (0 to 2^32-2).
+func isArrayIndex(k string) bool {
+	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < '0' || k[i] > '9' {
+			return false
+		}
+	}
+	n, err := strconv.ParseUint(k, 10, 64)
+	return err == nil && n < 1<<32-1
 }

@@ -353,6 +353,11 @@ func TestResultsAreValues(t *testing.T) {
 	if o.Has("f") {
 		t.Errorf("functions must not appear in results")
 	}
+	// Constructed objects order their keys as JavaScript objects do.
+	got, _ = evalString(t, `{"b": 1, "10": 2, "a": 3, "2": 4, "01": 5}`, nil, nil)
+	if keys := strings.Join(got.(*value.Object).Keys(), ","); keys != "2,10,b,a,01" {
+		t.Errorf("keys in order %s, want 2,10,b,a,01", keys)
+	}
 	// Input numbers pass through untouched.
 	got, _ = evalString(t, `n`, value.MustParse(`{"n": 1.50}`), nil)
 	if got != value.Number("1.50") {
