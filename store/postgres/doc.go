@@ -16,23 +16,29 @@
 //
 // The semantics are those of store/sqlite:
 //
-//  1. A step is one SQL statement: an UPDATE of the summary row fenced by
-//     "WHERE arn = $1 AND version = $2 - 1", with data-modifying CTEs that
-//     append the journal entry and the events (unnest of two arrays) only
-//     when the UPDATE matched. A step that matches nothing writes nothing
-//     and fails alone with store.ErrStaleVersion or store.ErrNotFound;
-//     the same statement reports which.
+//  1. A step is fenced by "WHERE arn = … AND version = … - 1" on the
+//     summary row's UPDATE; data-modifying CTEs append its journal entry
+//     and events (unnest of arrays) only when the UPDATE matched. A step
+//     that matches nothing writes nothing and fails alone with
+//     store.ErrStaleVersion or store.ErrNotFound; the same statement
+//     reports which. One statement (roundSQL) carries a whole round of
+//     steps, at most one per execution: round n holds the n-th step of
+//     each execution in the group, so a group is usually one statement.
 //  2. Group commit (groupcommit.go): concurrent CreateExecution and
-//     CommitSteps callers queue their steps; one writer goroutine sends
+//     CommitSteps callers queue their steps; a writer goroutine sends
 //     everything queued as one pipelined pgx.Batch that begins a
-//     transaction, then commits it: one network round trip and one WAL
-//     flush for the whole group. Each caller gets its own results. A step
-//     refused by a constraint (a duplicate event id) or by a data error is
-//     dropped and the group is replayed without it.
+//     transaction, then commits it: two round trips and one WAL flush for
+//     the whole group. Each caller gets its own results. Four writers take
+//     turns, so one group executes while another waits for its flush. A
+//     step refused by a constraint (a duplicate event id) or by a data
+//     error aborts the transaction; the group is replayed one statement
+//     per step to find it, then without it, and its error goes to its
+//     caller alone.
 //  3. Within a group, steps are written in execution-ARN order (stable, so
-//     one execution's steps keep theirs), so that two processes writing
-//     the same executions take row locks in the same order and cannot
-//     deadlock.
+//     one execution's steps keep theirs), so that two writers sharing
+//     executions mostly take row locks in the same order; a deadlock that
+//     a round's plan order still allows rolls the group back whole, and it
+//     is retried.
 //
 // Times are stored as Unix nanoseconds (bigint), not timestamptz, whose
 // microseconds would not round-trip what the API was given. History events

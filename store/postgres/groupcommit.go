@@ -17,19 +17,19 @@ import (
 )
 
 // Group commit. Every CreateExecution and CommitSteps call queues a request;
-// the writer goroutine takes everything queued (up to maxBatchSteps steps)
-// and sends it as one pipelined batch, BEGIN and one statement per step,
-// then COMMIT: two round trips and one WAL flush for the whole group. While
-// one group commits, the next gathers, with no timer and no added latency
-// when the store is idle. Each caller is woken with its own per-step
-// results.
+// a free writer takes everything queued (up to maxBatchSteps steps) and
+// sends it as one pipelined batch, BEGIN, a statement per creation and one
+// per round of steps, then COMMIT: two round trips and one WAL flush for
+// the whole group. While one group commits, the next gathers, with no timer
+// and no added latency when the store is idle. Each caller is woken with
+// its own per-step results.
 //
-// Each step is a single statement (stepSQL) that fences, appends and
-// reports in one go, so a stale or missing step writes nothing and leaves
-// the transaction intact. A step that the server refuses outright (a
-// duplicate event id: class 23; bad data such as a NUL in a text: class 22)
-// aborts the transaction; the group is rolled back and replayed without
-// that step, whose error goes to its caller alone.
+// Step statements fence, append and report in one go, so a stale or
+// missing step writes nothing and leaves the transaction intact. A step
+// that the server refuses outright (a duplicate event id: class 23; bad
+// data such as a NUL in a text: class 22) aborts the transaction; the
+// group is rolled back and replayed one statement per step (stepSQL) to
+// find the step, then without it, whose error goes to its caller alone.
 
 // maxBatchSteps bounds one transaction, so one huge group cannot hold back
 // the callers queued behind it for long.
@@ -184,25 +184,67 @@ func (c *committer) commit(batch []*request) {
 	// Row locks in ARN order (see the package doc); stable, so steps of
 	// one execution keep their order.
 	slices.SortStableFunc(ops, func(a, b op) int { return strings.Compare(a.step().ExecutionARN, b.step().ExecutionARN) })
+	perStep, retries := false, 0
 	for {
-		bad, err := c.attempt(ops)
-		if err != nil {
+		bad, err := c.attempt(ops, perStep)
+		switch {
+		case errors.Is(err, errRoundRefused):
+			perStep = true // find the step at fault
+		case retryable(err) && retries < maxRetries:
+			// Rolled back whole, so trying again is safe. Steps are
+			// written in ARN order, but a round's UPDATE locks rows in
+			// its plan's order, so two writers sharing executions can
+			// deadlock.
+			retries++
+		case err != nil:
 			for _, r := range batch {
 				r.err = err
 			}
 			return
-		}
-		if bad < 0 {
+		case bad < 0:
 			return
+		default:
+			ops[bad].failed = true
 		}
-		ops[bad].failed = true
 	}
+}
+
+// maxRetries bounds how often a batch is retried after a deadlock or a
+// serialisation failure.
+const maxRetries = 5
+
+// retryable reports a transaction the server aborted for its timing, not
+// its content: a deadlock or a serialisation failure.
+func retryable(err error) bool {
+	code := pgCode(err)
+	return code == "40P01" || code == "40001"
+}
+
+// errRoundRefused: the server refused a round statement, which does not
+// tell which of its steps was at fault.
+var errRoundRefused = errors.New("round refused")
+
+// stepFault reports an error that one step's data caused (class 22, data
+// exception, or 23, integrity constraint violation); it aborts the
+// transaction but says nothing against the others.
+func stepFault(err error) bool {
+	code := pgCode(err)
+	return strings.HasPrefix(code, "22") || strings.HasPrefix(code, "23")
+}
+
+// pending is a queued statement whose answer attempt reads: one op's
+// (createSQL, advanceSQL, endSQL) or a round's (roundSQL).
+type pending struct {
+	op    int   // index in ops, or -1 for a round
+	round []int // the round's ops, in its ordinality order
 }
 
 // attempt runs the batch in one transaction. It returns the index of an op
 // the server refused (the transaction is then rolled back), or -1 and the
-// transaction's error.
-func (c *committer) attempt(ops []op) (int, error) {
+// transaction's error. Unless perStep, the plain steps are written by
+// round statements: round n holds the n-th step of each execution in the
+// batch, so a round touches an execution at most once.
+func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 	// One caller's deadline must not fail the others.
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
@@ -214,13 +256,31 @@ func (c *committer) attempt(ops []op) (int, error) {
 
 	b := &pgx.Batch{}
 	b.BeginTx(pgx.TxOptions{})
-	live := make([]int, 0, len(ops))
+	var queued []pending
+	var rounds [][]int
+	seen := map[string]int{}
 	for k := range ops {
-		if ops[k].failed {
+		o := &ops[k]
+		if o.failed {
 			continue
 		}
-		queue(b, &ops[k])
-		live = append(live, k)
+		if perStep || o.create() != nil {
+			queued = append(queued, pending{op: k})
+			queue(b, o)
+			continue
+		}
+		n := seen[o.step().ExecutionARN]
+		seen[o.step().ExecutionARN] = n + 1
+		for len(rounds) <= n {
+			rounds = append(rounds, nil)
+		}
+		rounds[n] = append(rounds[n], k)
+	}
+	// Creates come first: a batch may hold an execution's creation and a
+	// later step of it.
+	for _, r := range rounds {
+		queued = append(queued, pending{op: -1, round: r})
+		queueRound(b, ops, r)
 	}
 	br := conn.SendBatch(ctx, b)
 	tx := br.Tx()
@@ -232,14 +292,22 @@ func (c *committer) attempt(ops []op) (int, error) {
 	if _, err := br.Exec(); err != nil {
 		return abort(-1, fmt.Errorf("postgres store: begin: %w", err))
 	}
-	for _, k := range live {
-		o := &ops[k]
+	for _, p := range queued {
+		if p.op < 0 {
+			if err := readRound(br, ops, p.round); err != nil {
+				if stepFault(err) {
+					return abort(-1, errRoundRefused)
+				}
+				return abort(-1, fmt.Errorf("postgres store: %w", err))
+			}
+			continue
+		}
+		o := &ops[p.op]
 		var id, cur *int64
-		err := br.QueryRow().Scan(&id, &cur)
-		if err != nil {
-			if code := pgCode(err); strings.HasPrefix(code, "22") || strings.HasPrefix(code, "23") {
+		if err := br.QueryRow().Scan(&id, &cur); err != nil {
+			if stepFault(err) {
 				o.r.errs[o.i] = o.describe(err)
-				return abort(k, nil)
+				return abort(p.op, nil)
 			}
 			return abort(-1, fmt.Errorf("postgres store: %w", err))
 		}
@@ -252,6 +320,78 @@ func (c *committer) attempt(ops []op) (int, error) {
 		return -1, fmt.Errorf("postgres store: commit: %w", err)
 	}
 	return -1, nil
+}
+
+// roundSQL commits several steps of distinct executions, given as arrays
+// (one element per step, then one per event with its step's ordinality).
+// It returns one row per step, as stepSQL does, with the ordinality first.
+const roundSQL = `WITH s AS (
+	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+		$8::text[], $9::bigint[]) WITH ORDINALITY AS s (arn, version, input, ends, status, output, error, cause, stop_date, k)),
+u AS (UPDATE executions e SET version = s.version,
+		status = CASE WHEN s.ends THEN s.status ELSE e.status END,
+		output = CASE WHEN s.ends THEN s.output ELSE e.output END,
+		error = CASE WHEN s.ends THEN s.error ELSE e.error END,
+		cause = CASE WHEN s.ends THEN s.cause ELSE e.cause END,
+		stop_date = CASE WHEN s.ends THEN s.stop_date ELSE e.stop_date END
+	FROM s WHERE e.arn = s.arn AND e.version = s.version - 1
+	RETURNING e.id, s.k, s.version, s.input),
+j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, version, input FROM u WHERE input IS NOT NULL),
+ev AS (INSERT INTO execution_events (execution_id, id, body)
+	SELECT u.id, x.id, x.body FROM unnest($10::bigint[], $11::bigint[], $12::bytea[]) AS x (k, id, body) JOIN u ON u.k = x.k)
+SELECT s.k, u.id, c.version FROM s LEFT JOIN u ON u.k = s.k LEFT JOIN executions c ON c.arn = s.arn`
+
+// queueRound adds the round statement of ops[round] to b.
+func queueRound(b *pgx.Batch, ops []op, round []int) {
+	n := len(round)
+	arns, versions, inputs := make([]string, n), make([]int64, n), make([][]byte, n)
+	ends, statuses, outputs, errs, causes, stops := make([]bool, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+	var evK, evID []int64
+	var evBody [][]byte
+	for i, k := range round {
+		st := ops[k].step()
+		arns[i], versions[i], inputs[i] = st.ExecutionARN, st.Version, st.Input
+		if ended(st) {
+			ends[i], statuses[i], outputs[i], errs[i], causes[i], stops[i] = true, st.Status, st.Output, st.Error, st.Cause, nanos(st.StopDate)
+		}
+		for _, ev := range st.Events {
+			evK, evID, evBody = append(evK, int64(i+1)), append(evID, ev.ID), append(evBody, ev.JSON)
+		}
+	}
+	if evK == nil {
+		evK, evID, evBody = []int64{}, []int64{}, [][]byte{}
+	}
+	b.Queue(roundSQL, arns, versions, inputs, ends, statuses, outputs, errs, causes, stops, evK, evID, evBody)
+}
+
+// readRound reads a round statement's answer into its ops' results.
+func readRound(br pgx.BatchResults, ops []op, round []int) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	got := 0
+	for rows.Next() {
+		var k int64
+		var id, cur *int64
+		if err := rows.Scan(&k, &id, &cur); err != nil {
+			return err
+		}
+		if k < 1 || int(k) > len(round) {
+			return fmt.Errorf("round answered for step %d of %d", k, len(round))
+		}
+		o := &ops[round[k-1]]
+		o.r.errs[o.i] = o.outcome(id, cur)
+		got++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if got != len(round) {
+		return fmt.Errorf("round answered for %d of %d steps", got, len(round))
+	}
+	return nil
 }
 
 // queue adds o's statement to b.
