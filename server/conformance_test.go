@@ -25,6 +25,7 @@ import (
 	"github.com/cairn-sfn/cairn/internal/conformance"
 	"github.com/cairn-sfn/cairn/server"
 	"github.com/cairn-sfn/cairn/store/memory"
+	"github.com/cairn-sfn/cairn/value"
 )
 
 var (
@@ -66,7 +67,8 @@ func runConformanceAPI(t *testing.T, baselineFile string, keep func(*conformance
 	cases = conformance.Filter(cases, func(c *conformance.Case) bool {
 		return conformance.ExecutionKinds(c) && keep(c)
 	})
-	rep := runConcurrently(t.Context(), cases, apiRunner(t.TempDir()), apiEnv())
+	var losses lossLog
+	rep := runConcurrently(t.Context(), cases, apiRunner(t.TempDir(), &losses), apiEnv())
 	t.Logf("%s through the API: %s", baselineFile, rep.Summary())
 	if testing.Verbose() {
 		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
@@ -88,6 +90,9 @@ func runConformanceAPI(t *testing.T, baselineFile string, keep func(*conformance
 	}
 	for _, r := range regressions {
 		t.Errorf("regression: %s", r)
+	}
+	for _, l := range losses.list {
+		t.Errorf("the API's history differs from the engine's: %s", l)
 	}
 	// Whatever `cairn run` passes must pass through HTTP too.
 	lost, err := conformance.CheckBaseline(filepath.Join("..", "cmd", "cairn", "testdata", baselineFile), rep)
@@ -170,7 +175,11 @@ func recordedNames(c *conformance.Case) (machine, execution string) {
 // exactly as an SDK user would: CreateStateMachine,
 // StartExecution, DescribeExecution until the execution ends, and
 // GetExecutionHistory read as raw JSON.
-func apiRunner(dir string) conformance.Runner {
+//
+// Each history is also checked against the events the engine stored: the
+// API must hand them over whole, members AWS's recording lacks included.
+// Differences go to losses.
+func apiRunner(dir string, losses *lossLog) conformance.Runner {
 	var seq sync.Mutex
 	n := 0
 	return func(ctx context.Context, c *conformance.Case) (*conformance.Result, error) {
@@ -201,8 +210,58 @@ func apiRunner(dir string) conformance.Runner {
 		defer srv.Stop()
 		cl := newAPIClient(srv.Addr())
 		defer cl.close()
-		return cl.runCase(ctx, c, stop)
+		res, arn, err := cl.runCase(ctx, c, stop)
+		if err == nil && res.History != nil && (c.HistoryRequest == nil || c.HistoryRequest.IncludeExecutionData) {
+			if d, err := historyLoss(ctx, srv, c, arn, res.History); err != nil {
+				return nil, err
+			} else if d != "" {
+				losses.add(c.ID + ": " + d)
+			}
+		}
+		return res, err
 	}
+}
+
+// lossLog collects, from every worker, where the API's history differed
+// from the engine's.
+type lossLog struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (l *lossLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, s)
+}
+
+// historyLoss compares the events the API sent with those the engine
+// stored for the case's execution and describes the first difference, or
+// returns "".
+func historyLoss(ctx context.Context, srv *server.Server, c *conformance.Case, arn string, apiEvents []byte) (string, error) {
+	got, err := value.Parse(apiEvents)
+	if err != nil {
+		return "", fmt.Errorf("API history: %w", err)
+	}
+	reverse := c.HistoryRequest != nil && c.HistoryRequest.ReverseOrder
+	stored, err := srv.Engine().History(ctx, arn, 0, 1<<20, reverse)
+	if err != nil {
+		return "", err
+	}
+	gotList, _ := got.([]any)
+	if len(gotList) != len(stored) {
+		return fmt.Sprintf("%d events through the API, %d stored", len(gotList), len(stored)), nil
+	}
+	for i, ev := range stored {
+		want, err := value.Parse(ev.JSON)
+		if err != nil {
+			return "", fmt.Errorf("stored event %d: %w", ev.ID, err)
+		}
+		if !value.Equal(want, gotList[i]) {
+			return fmt.Sprintf("event %d: stored %s, API sent %s", ev.ID, ev.JSON, value.Marshal(gotList[i])), nil
+		}
+	}
+	return "", nil
 }
 
 // apiClient is an SDK client plus the raw HTTP client under it.
@@ -235,10 +294,11 @@ func newAPIClient(addr string) *apiClient {
 
 func (a *apiClient) close() { a.transport.CloseIdleConnections() }
 
-func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool) (*conformance.Result, error) {
+// runCase runs one case and returns its result and execution ARN.
+func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool) (*conformance.Result, string, error) {
 	def, err := c.DefinitionText()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	machine, execName := recordedNames(c)
 	typ := types.StateMachineType(c.StateMachineType)
@@ -249,7 +309,7 @@ func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool)
 		Name: aws.String(machine), Definition: aws.String(def), Type: typ, RoleArn: aws.String(apiRole),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("CreateStateMachine: %w", err)
+		return nil, "", fmt.Errorf("CreateStateMachine: %w", err)
 	}
 	var name *string
 	if execName != "" {
@@ -259,22 +319,22 @@ func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool)
 	if c.StartAPI == "StartSyncExecution" || typ == types.StateMachineTypeExpress {
 		out, err := a.sdk.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: created.StateMachineArn, Name: name, Input: input})
 		if err != nil {
-			return nil, fmt.Errorf("StartSyncExecution: %w", err)
+			return nil, "", fmt.Errorf("StartSyncExecution: %w", err)
 		}
 		res := &conformance.Result{Status: string(out.Status), Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause)}
 		if out.Output != nil {
 			res.Output = []byte(*out.Output)
 		}
-		return res, nil
+		return res, aws.ToString(out.ExecutionArn), nil
 	}
 	started, err := a.sdk.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn, Name: name, Input: input})
 	if err != nil {
-		return nil, fmt.Errorf("StartExecution: %w", err)
+		return nil, "", fmt.Errorf("StartExecution: %w", err)
 	}
 	arn := aws.ToString(started.ExecutionArn)
 	if stop {
 		if err := a.stopWhenWaiting(ctx, arn); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	// An INCOMPLETE_HISTORY case was still running when AWS was asked:
@@ -285,7 +345,7 @@ func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool)
 	}
 	desc, err := a.awaitEnd(ctx, arn, patience)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	res := &conformance.Result{Status: string(desc.Status), Error: aws.ToString(desc.Error), Cause: aws.ToString(desc.Cause)}
 	if desc.Output != nil {
@@ -297,9 +357,9 @@ func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool)
 	}
 	res.History, err = a.history(ctx, arn, include, reverse)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return res, nil
+	return res, arn, nil
 }
 
 // awaitEnd polls DescribeExecution until the execution leaves RUNNING, or
