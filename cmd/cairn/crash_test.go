@@ -36,10 +36,11 @@ type serverProcess struct {
 	addr string
 }
 
-func startServe(t *testing.T, dir string) *serverProcess {
+func startServe(t *testing.T, dir string, extra ...string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CAIRN_TEST_MAIN=serve --addr 127.0.0.1:0 --wait-scale 0.05 --data-dir "+dir)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--wait-scale", "0.05", "--data-dir", dir}, extra...)
+	cmd.Env = append(os.Environ(), "CAIRN_TEST_MAIN="+strings.Join(args, " "))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
