@@ -266,6 +266,9 @@ func TestOptions(t *testing.T) {
 				f, _ := toFloat(args[0])
 				return f * 2, nil
 			}},
+			"goValues": {Fn: func(args []any) (any, error) {
+				return map[string]any{"n": 7, "list": []any{int64(1), "x"}}, nil
+			}},
 			"first": {Fn: func(args []any) (any, error) {
 				a, ok := args[0].([]any)
 				if !ok || len(a) == 0 {
@@ -281,6 +284,7 @@ func TestOptions(t *testing.T) {
 		{`$double(21)`, `42`},
 		{`$first([7, 8])`, `7`},
 		{`$first([1..3])`, `1`},
+		{`$goValues().n + $goValues().list[0]`, `8`},
 		{`$now()`, `"2024-03-04T05:06:07.890Z"`},
 		{`$millis()`, `1709528767890`},
 		{`$count($shuffle([1,2,3,4]))`, `4`},

@@ -109,7 +109,7 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 				return nil, err
 			}
 		}
-		root.bind(name, &native{name: name, sig: sig, fn: wrapLibrary(f.Fn)})
+		root.bind(name, &native{name: name, sig: sig, fn: hostFunction(f.Fn)})
 	}
 	env := newFrame(root)
 	for name, v := range opts.Bindings {
@@ -225,4 +225,29 @@ func same(a, b any) bool {
 		return a == b
 	}
 	return false
+}
+
+// hostFunction adapts an Options.Functions entry: arguments as for the
+// library, and results outside the value model (int, map[string]any, …)
+// converted into it.
+func hostFunction(fn func([]any) (any, error)) func(*callCtx, []any) (any, error) {
+	call := wrapLibrary(fn)
+	return func(c *callCtx, args []any) (any, error) {
+		r, err := call(c, args)
+		if err != nil {
+			return nil, err
+		}
+		switch r.(type) {
+		case nil, bool, float64, value.Number, string, []any, *value.Object, undefinedType:
+			return r, nil
+		}
+		if isFunction(r) {
+			return r, nil
+		}
+		v, cerr := value.FromGo(r)
+		if cerr != nil {
+			return nil, &Error{Code: "U1000", Position: -1, Value: r, Message: "host function returned a value outside the JSON model: " + cerr.Error()}
+		}
+		return v, nil
+	}
 }
