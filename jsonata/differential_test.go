@@ -138,7 +138,20 @@ func (g *diffGen) expr(depth int) string {
 		}
 		return g.path(depth)
 	}
-	switch g.r.IntN(30) {
+	n := 30
+	if os.Getenv("DIFF_PATHS") != "" {
+		n = 36 // more paths with bindings, parents and grouping
+	}
+	switch g.r.IntN(n) {
+	case 30, 31:
+		f := g.pick(g.fields...)
+		return g.pick(g.fields...) + "@$o." + f + "#$i[$i < 2].{\"o\": $string($o), \"i\": $i, \"v\": $}"
+	case 32, 33:
+		return g.pick(g.fields...) + "." + g.pick(g.fields...) + ".{\"p\": %." + g.pick(g.fields...) + ", \"pp\": %.%." + g.pick(g.fields...) + "}"
+	case 34:
+		return g.path(depth) + "{$string(" + g.pick(g.fields...) + "): $count($)}"
+	case 35:
+		return g.pick(g.fields...) + "#$i." + g.pick(g.fields...) + "[$i > 0]"
 	case 22:
 		return "$sort(" + g.expr(depth+1) + ", " + g.lambda(depth, "$l", "$r") + ")"
 	case 23:
