@@ -17,6 +17,26 @@ type Object struct {
 
 // NewObject returns an empty object with room for n members.
 func NewObject(n int) *Object {
+	// Small objects (payload templates, $$ members) are one allocation:
+	// the object and its first members' storage together.
+	switch n {
+	case 1:
+		b := new(struct {
+			o Object
+			k [1]string
+			v [1]any
+		})
+		b.o.keys, b.o.vals = b.k[:0], b.v[:0]
+		return &b.o
+	case 2:
+		b := new(struct {
+			o Object
+			k [2]string
+			v [2]any
+		})
+		b.o.keys, b.o.vals = b.k[:0], b.v[:0]
+		return &b.o
+	}
 	return &Object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
 }
 
