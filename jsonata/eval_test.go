@@ -322,6 +322,7 @@ func TestLimits(t *testing.T) {
 		{`($f := function($n) { $n + $f($n + 1) }; $f(0))`, nil}, // the default limit
 		{`($f := function() { $f() }; $f())`, &Options{Timeout: 50 * time.Millisecond}},
 		{`[1..1000000].($x := $)`, &Options{Timeout: time.Millisecond}},
+		{`$reduce([1..2000], function($acc, $x) { {"a": $acc} }, {})`, nil}, // a result too deeply nested
 		// Go-level recursion through HOFs and chains counts too.
 		{`($f := function($n){$n = 0 ? 0 : $map([1], function($x){$f($n-1)})}; $f(100000))`, nil},
 		{`($f := $reduce($append([$uppercase], [1..100000]), function($acc, $x){$acc ~> $trim}); $f("a"))`, nil},

@@ -127,7 +127,7 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 	if isFunction(r) {
 		return nil, &Error{Code: CodeFunctionResult, Position: -1, Message: "the expression evaluated to a function, which has no JSON value"}
 	}
-	return export(r)
+	return export(r, 0)
 }
 
 func (ev *evaluator) random() float64 {
@@ -158,7 +158,12 @@ func (ev *evaluator) stringify(v any) (string, error) {
 }
 
 // export converts an evaluation result into the value model.
-func export(v any) (any, error) {
+func export(v any, depth int) (any, error) {
+	if depth > value.MaxDepth {
+		// Deeper values could not be read back as JSON (and would strain
+		// every recursive consumer), so they are refused here.
+		return nil, &Error{Code: "U1001", Position: -1, Message: fmt.Sprintf("the result is nested deeper than %d levels", value.MaxDepth)}
+	}
 	switch x := v.(type) {
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -166,14 +171,14 @@ func export(v any) (any, error) {
 		}
 		return value.Float(x), nil
 	case *array:
-		return exportItems(x.items)
+		return exportItems(x.items, depth)
 	case []any:
-		return exportItems(x)
+		return exportItems(x, depth)
 	case *value.Object:
 		var out *value.Object
 		for i := 0; i < x.Len(); i++ {
 			k, it := x.At(i)
-			p, err := export(it)
+			p, err := export(it, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -195,15 +200,15 @@ func export(v any) (any, error) {
 	case callable:
 		return undefined, nil
 	case tuple:
-		return export(x["@"])
+		return export(x["@"], depth)
 	}
 	return v, nil
 }
 
-func exportItems(items []any) (any, error) {
+func exportItems(items []any, depth int) (any, error) {
 	out := make([]any, len(items))
 	for i, it := range items {
-		p, err := export(it)
+		p, err := export(it, depth+1)
 		if err != nil {
 			return nil, err
 		}
