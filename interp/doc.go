@@ -18,4 +18,10 @@
 // Given the same state machine, Info (including its Seed) and inputs, an
 // execution produces the same events and commands: replaying the inputs
 // rebuilds the state.
+//
+// Costs: a state transition is the hot path (see the benchmarks). Events
+// carry typed Details that write their JSON on demand; a state's output is
+// encoded to JSON text once, and that text serves as the exit event's
+// output, the payload size check and the next state's input. $$ is built
+// only for states whose fields may read it (asl.State.ReadsContext).
 package interp
