@@ -35,7 +35,6 @@ const (
 	nPredRaw     // parse-time only: a[...]
 	nFocusRaw    // parse-time only: a@$v
 	nIndexRaw    // parse-time only: a#$i
-	nDotRaw      // parse-time only: a.b
 )
 
 // slot names the frame binding through which a parent operator reaches

@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -606,8 +605,6 @@ func fnNow(c *callCtx, args []any, fromMillis builtin) (any, error) {
 	}
 	return fromMillis.fn(callArgs)
 }
-
-var _ = strconv.Itoa
 
 func seqCount(_ *callCtx, args []any) (any, error) {
 	if isUndef(args[0]) {

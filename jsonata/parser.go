@@ -1,9 +1,6 @@
 package jsonata
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // maxParseDepth bounds the nesting of the expression text, so that a hostile
 // expression cannot exhaust the stack of the recursive-descent parser.
@@ -942,6 +939,3 @@ func (p *parser) resolveAncestry(path *node) error {
 	}
 	return nil
 }
-
-// describe is used in messages.
-var _ = strings.TrimSpace
