@@ -154,6 +154,22 @@ func (e *Engine) Stop() {
 	e.wg.Wait()
 }
 
+// goTracked runs fn in a goroutine Stop waits for, unless the engine is
+// stopping (then fn does not run and it returns false).
+func (e *Engine) goTracked(fn func()) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped {
+		return false
+	}
+	e.wg.Add(1) // under mu, so it happens before Stop's Wait
+	go func() {
+		defer e.wg.Done()
+		fn()
+	}()
+	return true
+}
+
 func (e *Engine) purgeLoop() {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()

@@ -27,6 +27,10 @@ type run struct {
 	tasks       map[int64]context.CancelFunc
 	tokens      map[int64]string // task id -> token, for tasks parked on one
 	invocations map[string]int   // task runs so far, by state name
+	// gone is set under mu when the run is dropped from memory: inputs
+	// that queued on mu meanwhile must not apply to it (after a failed
+	// commit its state is ahead of the journal).
+	gone bool
 }
 
 func newRun(arn, machineName string, x *interp.Execution) *run {
@@ -145,7 +149,7 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.x.Status() != interp.Running {
+	if r.gone || r.x.Status() != interp.Running {
 		return fmt.Errorf("%w: %s", ErrNotRunning, arn)
 	}
 	step := r.x.Apply(in)
@@ -162,7 +166,7 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 		// from what was committed.
 		e.log.Error("commit step", "arn", arn, "err", err)
 		e.forget(r)
-		go e.reload(arn)
+		e.goTracked(func() { e.reload(arn) })
 		return err
 	}
 	r.version++
@@ -184,8 +188,10 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 	return nil
 }
 
-// forget drops a run from memory with its timers and tasks.
+// forget drops a run from memory with its timers and tasks. The caller
+// holds r.mu.
 func (e *Engine) forget(r *run) {
+	r.gone = true
 	e.mu.Lock()
 	if e.active[r.arn] == r {
 		delete(e.active, r.arn)
@@ -360,14 +366,42 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 	e.mu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var setAt map[int64]time.Time
+	if len(out.Timers) > 0 && e.cfg.WaitScale > 0 && e.cfg.WaitScale != 1 {
+		setAt = timersSetAt(ex.Definition, interpInfo(ex, sm, in), journal)
+	}
 	for _, t := range out.Timers {
-		e.timers.add(r.arn, t.TimerID, e.due(stepTime, t.At))
+		from, ok := setAt[t.TimerID]
+		if !ok {
+			from = stepTime
+		}
+		e.timers.add(r.arn, t.TimerID, e.due(from, t.At))
 	}
 	for _, t := range out.Tasks {
 		r.invocations[t.StateName]-- // it is run again, not anew
 		e.runTask(r, t)
 	}
 	return nil
+}
+
+// timersSetAt replays a journal on a fresh copy of an execution to learn
+// when each timer was set: a scaled wait counts from there, and the last
+// step may be much later (another branch ran on meanwhile).
+func timersSetAt(definition string, info interp.Info, journal []interp.Input) map[int64]time.Time {
+	def, err := asl.Parse([]byte(definition))
+	if err != nil {
+		return nil
+	}
+	x := interp.New(def, info)
+	at := map[int64]time.Time{}
+	for _, in := range journal {
+		for _, c := range x.Apply(in).Commands {
+			if st, ok := c.(interp.SetTimer); ok {
+				at[st.TimerID] = interp.InputTime(in)
+			}
+		}
+	}
+	return at
 }
 
 // stopChildren stops the .sync child executions a cancelled task waits

@@ -1,0 +1,211 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/memory"
+)
+
+// gatedStore is a memory store whose next CommitSteps can be made to wait
+// for a gate and then fail, to reproduce a commit failing while other
+// inputs queue behind it.
+type gatedStore struct {
+	*memory.Store
+	failNext atomic.Bool
+	entered  chan struct{} // closed when the failing commit has begun
+	gate     chan struct{} // the failing commit returns once this is closed
+}
+
+func newGatedStore() *gatedStore {
+	return &gatedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
+}
+
+func (s *gatedStore) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
+	if s.failNext.CompareAndSwap(true, false) {
+		close(s.entered)
+		<-s.gate
+		return nil, errors.New("disk on fire")
+	}
+	return s.Store.CommitSteps(ctx, steps)
+}
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+const testMachineARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+
+func createMachine(t *testing.T, st Store, def string) {
+	t.Helper()
+	sm := store.StateMachine{ARN: testMachineARN, Name: "m", Type: "STANDARD", Status: "ACTIVE", Definition: def}
+	if err := st.CreateStateMachine(t.Context(), sm, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func startEngine(t *testing.T, cfg Config, deps Deps) *Engine {
+	t.Helper()
+	e, err := New(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Stop)
+	return e
+}
+
+// waitFor polls cond until it holds or a few seconds passed.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// blockUntil is a task handler that answers once release is closed.
+func blockUntil(release <-chan struct{}) func(context.Context, any) (any, error) {
+	return func(ctx context.Context, in any) (any, error) {
+		select {
+		case <-release:
+			return "done", nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+const (
+	fnA = "arn:aws:lambda:us-east-1:123456789012:function:a"
+	fnB = "arn:aws:lambda:us-east-1:123456789012:function:b"
+)
+
+const twoTasks = `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+ {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","End":true}}},
+ {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:b","End":true}}}]}}}`
+
+// A commit that fails must not let inputs already queued on the run apply
+// to the forgotten in-memory state: that state includes the failed step,
+// so their steps would be committed on top of a step the journal lacks,
+// and replay would no longer rebuild the history.
+func TestFailedCommitDropsQueuedInputs(t *testing.T) {
+	st := newGatedStore()
+	createMachine(t, st, twoTasks)
+	releaseA, releaseB := make(chan struct{}), make(chan struct{})
+	e := startEngine(t, Config{}, Deps{Store: st, Invoker: Handlers{fnA: blockUntil(releaseA), fnB: blockUntil(releaseB)}})
+	ex, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.failNext.Store(true)
+	close(releaseA)
+	<-st.entered // task A's step is being committed, and will fail
+	close(releaseB)
+	time.Sleep(20 * time.Millisecond) // let task B queue on the run's lock
+	close(st.gate)
+
+	waitFor(t, "the execution to end", func() bool {
+		got, err := st.GetExecution(t.Context(), ex.ARN)
+		return err == nil && got.Status != interp.Running
+	})
+	got, _ := st.GetExecution(t.Context(), ex.ARN)
+	if got.Status != interp.Succeeded {
+		t.Errorf("status %s (%s: %s), want SUCCEEDED", got.Status, got.Error, got.Cause)
+	}
+	events, err := st.History(t.Context(), ex.ARN, 0, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range events {
+		if ev.ID != int64(i+1) {
+			t.Fatalf("event %d has id %d: the history has a gap where an uncommitted step's events were", i+1, ev.ID)
+		}
+	}
+	// The journal still rebuilds the stored history.
+	entries, _ := st.Journal(t.Context(), ex.ARN)
+	journal := make([]interp.Input, len(entries))
+	for i, b := range entries {
+		if journal[i], err = interp.UnmarshalInput(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sm, in, _ := parseStart(twoTasks, got.Input)
+	_, replayed := interp.Replay(interp.New(sm, interpInfo(got, store.StateMachine{ARN: testMachineARN, Name: "m"}, in)), journal)
+	if len(replayed) != len(events) {
+		t.Errorf("replay gives %d events, history has %d", len(replayed), len(events))
+	}
+}
+
+// A timer recovered under a wait scale fires when it would have without
+// the restart: scaled from the step that set it, not from the last step.
+func TestRecoveredTimerKeepsScaledDueTime(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+	 {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}},
+	 {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:b","End":true}}}]}}}`)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := &fakeClock{now: t0}
+	release := make(chan struct{})
+	cfg := Config{WaitScale: 0.01}
+	deps := Deps{Store: st, Clock: clock.Now, Invoker: Handlers{fnB: blockUntil(release)}}
+	e1, err := New(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := e1.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := t0.Add(time.Second) // 100 s at 1/100
+	if got := e1.timers.byKey; len(got) != 1 {
+		t.Fatalf("%d timers armed, want 1", len(got))
+	}
+	clock.Advance(900 * time.Millisecond)
+	close(release)
+	waitFor(t, "task B's step", func() bool {
+		j, _ := st.Journal(t.Context(), ex.ARN)
+		return len(j) == 2
+	})
+	e1.Stop()
+
+	e2 := startEngine(t, cfg, deps)
+	e2.timers.mu.Lock()
+	defer e2.timers.mu.Unlock()
+	if len(e2.timers.byKey) != 1 {
+		t.Fatalf("%d timers re-armed, want 1", len(e2.timers.byKey))
+	}
+	for _, a := range e2.timers.byKey {
+		if !a.due.Equal(want) {
+			t.Errorf("recovered timer due at +%v, want +%v", a.due.Sub(t0), want.Sub(t0))
+		}
+	}
+}
