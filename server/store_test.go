@@ -24,3 +24,18 @@ func TestStoreURL(t *testing.T) {
 		}
 	}
 }
+
+func FuzzRedact(f *testing.F) {
+	f.Add("postgres://u:secret@h:5432/db")
+	f.Add("postgres://u@h/db")
+	f.Add("x://:@/")
+	f.Fuzz(func(t *testing.T, u string) {
+		r := redact(u)
+		if again := redact(r); again != r {
+			t.Fatalf("redact not idempotent: %q -> %q -> %q", u, r, again)
+		}
+		if (checkStoreURL(u) == nil) != (checkStoreURL(r) == nil) {
+			t.Fatalf("redact changed the scheme: %q -> %q", u, r)
+		}
+	})
+}

@@ -32,13 +32,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -164,36 +162,16 @@ func isExec(path string) bool {
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
-// account returns the credentials to run the server with: nil when not
-// root, else those of "postgres" or "nobody".
-func account() (*syscall.Credential, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
-	for _, name := range []string{"postgres", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
-		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
-		if err1 == nil && err2 == nil && uid != 0 {
-			return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-		}
-	}
-	return nil, errors.New("running as root and found neither a postgres nor a nobody user to run PostgreSQL as")
-}
-
 func (s *Server) start(bin string, opts Options, out io.Writer) error {
-	cred, err := account()
+	acct, err := serverAccount()
 	if err != nil {
 		return err
 	}
-	if s.dir, err = os.MkdirTemp("", "cairn-pgtest-"); err != nil {
+	if s.dir, err = os.MkdirTemp(tempBase(acct), "cairn-pgtest-"); err != nil {
 		return err
 	}
-	if cred != nil {
-		if err := os.Chown(s.dir, int(cred.Uid), int(cred.Gid)); err != nil {
+	if acct != nil {
+		if err := os.Chown(s.dir, acct.uid, acct.gid); err != nil {
 			return err
 		}
 	}
@@ -201,7 +179,7 @@ func (s *Server) start(bin string, opts Options, out io.Writer) error {
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "cairn", "--auth=trust",
 		"--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions")
 	initdb.Dir, initdb.Stdout, initdb.Stderr = s.dir, out, out
-	initdb.SysProcAttr = sysProcAttr(cred)
+	initdb.SysProcAttr = acct.procAttr()
 	if err := initdb.Run(); err != nil {
 		return fmt.Errorf("initdb: %w\n%s", err, s.log.String())
 	}
@@ -221,7 +199,7 @@ func (s *Server) start(bin string, opts Options, out io.Writer) error {
 			"-c", "fsync="+fsync, "-c", "full_page_writes="+fsync, "-c", "max_connections=200",
 			"-c", "shared_buffers=128MB", "-c", "max_wal_size=1GB")
 		s.cmd.Dir, s.cmd.Stdout, s.cmd.Stderr = s.dir, out, out
-		s.cmd.SysProcAttr = sysProcAttr(cred)
+		s.cmd.SysProcAttr = acct.procAttr()
 		if err := s.cmd.Start(); err != nil {
 			return fmt.Errorf("postgres: %w", err)
 		}
