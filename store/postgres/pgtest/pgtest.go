@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,8 @@ type Options struct {
 type Server struct {
 	connString string // of the maintenance database, as a superuser
 	skip       error  // set when there is no server: tests skip
+
+	release chan struct{} // closed by Stop: frees the thread that started the server
 
 	dir  string    // the throwaway server's directory, removed by Stop
 	cmd  *exec.Cmd // the throwaway postgres process
@@ -124,7 +127,17 @@ func Start(opts Options) (*Server, error) {
 	if opts.Log != nil {
 		out = io.MultiWriter(s.log, opts.Log)
 	}
-	if err := s.start(bin, opts, out); err != nil {
+	// The server is started from a thread kept alive until Stop: on
+	// Linux the child's parent-death signal fires when the thread that
+	// started it exits, not only when the process does.
+	started := make(chan error)
+	s.release = make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		started <- s.start(bin, opts, out)
+		<-s.release
+	}()
+	if err := <-started; err != nil {
 		s.Stop()
 		return nil, err
 	}
@@ -267,6 +280,10 @@ func (s *Server) Stop() error {
 			err = errors.New("postgres did not stop within 15s; killed")
 		}
 		s.cmd = nil
+	}
+	if s.release != nil {
+		close(s.release)
+		s.release = nil
 	}
 	if s.dir != "" {
 		if rerr := os.RemoveAll(s.dir); err == nil {
