@@ -261,8 +261,10 @@ func TestEvalDifferential(t *testing.T) {
 	}
 	t.Logf("DIFF_SEED=%d", seed)
 	docs := []string{testDoc}
-	if data, err := os.ReadFile(filepath.Join(suiteRoot, "datasets", "dataset5.json")); err == nil {
-		docs = append(docs, string(data))
+	for _, name := range []string{"dataset5", "library", "dataset12"} {
+		if data, err := os.ReadFile(filepath.Join(suiteRoot, "datasets", name+".json")); err == nil {
+			docs = append(docs, string(data))
+		}
 	}
 	docs = append(docs, `[{"a": 1, "b": [1, 2]}, {"a": 2, "b": [[3]]}, {"a": null, "c": "x"}]`)
 	script := filepath.Join(t.TempDir(), "diff.js")
