@@ -260,7 +260,7 @@ func TestOptions(t *testing.T) {
 	now := time.Date(2024, 3, 4, 5, 6, 7, 890e6, time.UTC)
 	opts := &Options{
 		Now:      now,
-		Bindings: map[string]any{"x": value.Number("40"), "obj": value.MustParse(`{"k": "v"}`)},
+		Bindings: map[string]any{"x": value.Number("40"), "$obj": value.MustParse(`{"k": "v"}`)},
 		Functions: map[string]Function{
 			"double": {Signature: "<n:n>", Fn: func(args []any) (any, error) {
 				f, _ := toFloat(args[0])

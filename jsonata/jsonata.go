@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/cairn-sfn/cairn/value"
@@ -36,8 +37,8 @@ type Function struct {
 
 // Options are the inputs of one evaluation besides the data.
 type Options struct {
-	Bindings  map[string]any      // $name variables (values in the value model)
-	Functions map[string]Function // extra functions, by name without '$'
+	Bindings  map[string]any      // $name variables (values in the value model), by name with or without '$'
+	Functions map[string]Function // extra functions, by name with or without '$'
 	Now       time.Time           // what $now() and $millis() return; zero refuses them
 	MaxDepth  int                 // evaluation depth limit; 0 means DefaultMaxDepth
 	Timeout   time.Duration       // evaluation time limit; 0 means none
@@ -109,11 +110,12 @@ func (e *Expr) Eval(input any, opts *Options) (result any, err error) {
 				return nil, err
 			}
 		}
+		name = strings.TrimPrefix(name, "$")
 		root.bind(name, &native{name: name, sig: sig, fn: hostFunction(f.Fn)})
 	}
 	env := newFrame(root)
 	for name, v := range opts.Bindings {
-		env.bind(name, v)
+		env.bind(strings.TrimPrefix(name, "$"), v)
 	}
 	env.bind("$", input) // $$ is the root input, as given
 	if a, ok := input.([]any); ok {
