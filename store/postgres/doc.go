@@ -28,7 +28,7 @@
 //     CommitSteps callers queue their steps; a writer goroutine sends
 //     everything queued as one pipelined pgx.Batch that begins a
 //     transaction, then commits it: two round trips and one WAL flush for
-//     the whole group. Each caller gets its own results. Four writers take
+//     the whole group. Each caller gets its own results. Two writers take
 //     turns, so one group executes while another waits for its flush. A
 //     step refused by a constraint (a duplicate event id) or by a data
 //     error aborts the transaction; the group is replayed one statement

@@ -32,15 +32,22 @@ type Store struct {
 //
 // Durability is the server's: CommitSteps returns after COMMIT, which with
 // the default synchronous_commit=on means the WAL is flushed.
+//
+// The pool gets at least defaultWriters connections more than pgxpool's
+// default (pool_max_conns in connString is raised to that). Statements are
+// prepared per connection (pgx's statement cache), so a pooler in between
+// must support prepared statements (PgBouncer 1.21+), or connString must
+// say default_query_exec_mode=exec.
 func Open(ctx context.Context, connString string) (*Store, error) {
 	return open(ctx, connString, defaultWriters)
 }
 
-// defaultWriters is how many group-commit writers Open starts. Several
-// writers overlap one group's execution with another's WAL flush and use
-// more than one server core: with 64 committing executions, 4 writers
-// committed 1.3 times the steps of 1 (BenchmarkCommitSteps, 2 cores).
-const defaultWriters = 4
+// defaultWriters is how many group-commit writers Open starts. A second
+// writer overlaps one group's execution with the other's WAL flush. In
+// interleaved runs of BenchmarkCommitSteps (64 executions, 2 shared
+// cores) 2 writers were never slower than 1 or 4 and varied least; more
+// writers make smaller groups and more fsyncs.
+const defaultWriters = 2
 
 func open(ctx context.Context, connString string, writers int) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(connString)
