@@ -5,9 +5,11 @@
 #	scripts/e2e-cli.sh http://127.0.0.1:8083
 #
 # Exits 0 when every step answered as expected, non-zero with a message
-# naming the first mismatch otherwise. Needs the AWS CLI (v1 or v2) and
-# bash; nothing else (no jq, no python of our own): answers are read with
-# --query and --output text.
+# naming the first mismatch otherwise. Needs bash and an AWS CLI recent
+# enough for versions, aliases, validate-state-machine-definition and
+# AWS_DISABLE_HOST_PREFIX_INJECTION (aws-cli 1.45.11 works; Debian 12's
+# awscli 2.9.19 has none of them); nothing else (no jq, no python of our
+# own): answers are read with --query and --output text.
 #
 # The credentials are dummies: Cairn does not check signatures.
 # StartSyncExecution has the "sync-" host prefix in the AWS model, so a CLI
@@ -45,7 +47,11 @@ sfn() { aws --endpoint-url "$endpoint" stepfunctions "$@"; }
 call() {
 	local __var=$1 __out
 	shift
-	__out=$(sfn "$@" 2>&1) || fail "aws stepfunctions $1 failed: $__out"
+	if ! __out=$(sfn "$@" 2>&1); then
+		[[ $__out != *"Invalid choice"* ]] ||
+			fail "this AWS CLI ($(aws --version 2>&1)) has no 'stepfunctions $1'; use a newer one (aws-cli 1.45 works)"
+		fail "aws stepfunctions $1 failed: $__out"
+	fi
 	__out=${__out%"${__out##*[![:space:]]}"}
 	printf -v "$__var" '%s' "$__out"
 }
