@@ -243,3 +243,79 @@ func TestCloseWhileCommitting(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoStoresShareExecutions: two stores on one database (as two
+// processes would be) race to commit every version of the same
+// executions, several executions per call: exactly one step wins each
+// version, and every chain is whole.
+func TestTwoStoresShareExecutions(t *testing.T) {
+	t.Parallel()
+	a, cs := open(t)
+	defer a.Close()
+	b, err := postgres.Open(t.Context(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := t.Context()
+	const execs, versions = 6, 10
+	var arns []string
+	for i := range execs {
+		e := storetest.Exec("m", fmt.Sprintf("s%d", i), time.Unix(1, 0))
+		arns = append(arns, e.ARN)
+		if err := a.CreateExecution(ctx, e, storetest.StepOf(e.ARN, 1, 1, 2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	wins := map[string]int{}
+	var wg sync.WaitGroup
+	for w, s := range []*postgres.Store{a, b, a, b} {
+		wg.Go(func() {
+			for v := int64(2); v <= versions; v++ {
+				steps := make([]store.Step, execs)
+				for i := range execs {
+					// Writers list the executions in opposite orders.
+					arn := arns[i]
+					if w%2 == 1 {
+						arn = arns[execs-1-i]
+					}
+					steps[i] = storetest.StepOf(arn, v, 2*v-1, 2)
+				}
+				errs, err := s.CommitSteps(ctx, steps)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for i, err := range errs {
+					switch {
+					case err == nil:
+						mu.Lock()
+						wins[fmt.Sprint(steps[i].ExecutionARN, steps[i].Version)]++
+						mu.Unlock()
+					case !errors.Is(err, store.ErrStaleVersion):
+						t.Errorf("%s v%d: %v", steps[i].ExecutionARN, v, err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, arn := range arns {
+		for v := int64(2); v <= versions; v++ {
+			if n := wins[fmt.Sprint(arn, v)]; n != 1 {
+				t.Errorf("%s v%d: %d winners", arn, v, n)
+			}
+		}
+		for _, s := range []*postgres.Store{a, b} {
+			e, err := s.GetExecution(ctx, arn)
+			if err != nil || e.Version != versions {
+				t.Fatalf("%s: version %d, %v", arn, e.Version, err)
+			}
+			evs, err := s.History(ctx, arn, 0, 0, false)
+			if err != nil || len(evs) != 2*versions {
+				t.Fatalf("%s: %d events, %v", arn, len(evs), err)
+			}
+		}
+	}
+}

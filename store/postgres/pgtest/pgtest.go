@@ -130,12 +130,12 @@ func Start(opts Options) (*Server, error) {
 	// The server is started from a thread kept alive until Stop: on
 	// Linux the child's parent-death signal fires when the thread that
 	// started it exits, not only when the process does.
-	started := make(chan error)
-	s.release = make(chan struct{})
+	started, release := make(chan error), make(chan struct{})
+	s.release = release
 	go func() {
 		runtime.LockOSThread()
 		started <- s.start(bin, opts, out)
-		<-s.release
+		<-release
 	}()
 	if err := <-started; err != nil {
 		s.Stop()
@@ -217,7 +217,8 @@ func (s *Server) start(bin string, opts Options, out io.Writer) error {
 			return fmt.Errorf("postgres: %w", err)
 		}
 		exit := make(chan error, 1)
-		go func() { exit <- s.cmd.Wait() }()
+		cmd := s.cmd
+		go func() { exit <- cmd.Wait() }()
 		s.exit = exit
 		s.connString = fmt.Sprintf("postgres://cairn@127.0.0.1:%d/postgres?sslmode=disable", port)
 		err = s.waitReady(30 * time.Second)
