@@ -4,7 +4,7 @@
 // on PATH or under /usr/lib/postgresql/*/bin) in a temporary directory,
 // listening on a free port of 127.0.0.1 and on a socket in that directory.
 //
-// A package starts one server in TestMain and gives each test its own
+// A package shares one server, set up in TestMain, and gives each test its own
 // database, so tests run in parallel:
 //
 //	var pg *pgtest.Server
@@ -13,7 +13,8 @@
 //
 //	func TestX(t *testing.T) { connString := pg.Database(t) }
 //
-// When no binaries are installed, Database skips the test with a message
+// The server starts when the first test asks for a database. When no
+// binaries are installed, Database skips the test with a message
 // saying how to install them. PostgreSQL refuses to run as root; a test
 // run as root starts the server as the "postgres" user (or "nobody" where
 // there is none), which owns the temporary directory.
@@ -62,12 +63,15 @@ type Options struct {
 	Log io.Writer
 }
 
-// Server is a PostgreSQL server for tests.
+// Server is a PostgreSQL server for tests, started when the first test
+// asks for a database, so a run that selects none of them pays nothing.
 type Server struct {
-	connString string // of the maintenance database, as a superuser
-	skip       error  // set when there is no server: tests skip
+	opts Options
+	once sync.Once
+	err  error // why there is no server: ErrNotInstalled skips the tests
 
-	release chan struct{} // closed by Stop: frees the thread that started the server
+	connString string        // of the maintenance database, as a superuser
+	release    chan struct{} // closed by Stop: frees the thread that started the server
 
 	dir  string    // the throwaway server's directory, removed by Stop
 	cmd  *exec.Cmd // the throwaway postgres process
@@ -79,22 +83,17 @@ type Server struct {
 	adminErr  error
 }
 
-// Main starts a server (or notes why there is none, for the tests to
-// skip), runs the tests, stops the server and returns m.Run's code. A
-// server that exists but fails to start fails the run.
+// errStopped: the server was asked for after Stop.
+var errStopped = errors.New("pgtest: server stopped")
+
+// Main sets up the server the tests will share, runs them, stops the
+// server and returns m.Run's code.
 func Main(m *testing.M, srv **Server, opts Options) int {
 	flag.Parse()
 	if !opts.Fsync && benchmarking() {
 		opts.Fsync = true // benchmarks measure what production pays
 	}
-	s, err := Start(opts)
-	switch {
-	case errors.Is(err, ErrNotInstalled):
-		s = &Server{skip: err}
-	case err != nil:
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
-		return 1
-	}
+	s := &Server{opts: opts}
 	*srv = s
 	code := m.Run()
 	if err := s.Stop(); err != nil {
@@ -113,19 +112,34 @@ func benchmarking() bool {
 }
 
 // Start returns the server named by CAIRN_TEST_POSTGRES, or starts a
-// throwaway one. ErrNotInstalled when neither is possible.
+// throwaway one now. ErrNotInstalled when neither is possible.
 func Start(opts Options) (*Server, error) {
+	s := &Server{opts: opts}
+	if err := s.ensure(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ensure starts the server once and reports why there is none.
+func (s *Server) ensure() error {
+	s.once.Do(func() { s.err = s.launch() })
+	return s.err
+}
+
+func (s *Server) launch() error {
 	if cs := os.Getenv(EnvConnString); cs != "" {
-		return &Server{connString: cs}, nil
+		s.connString = cs
+		return nil
 	}
 	bin, err := findBinaries()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	s := &Server{log: &lockedBuffer{}, exit: make(chan error, 1)}
+	s.log, s.exit = &lockedBuffer{}, make(chan error, 1)
 	var out io.Writer = s.log
-	if opts.Log != nil {
-		out = io.MultiWriter(s.log, opts.Log)
+	if s.opts.Log != nil {
+		out = io.MultiWriter(s.log, s.opts.Log)
 	}
 	// The server is started from a thread kept alive until Stop: on
 	// Linux the child's parent-death signal fires when the thread that
@@ -134,14 +148,14 @@ func Start(opts Options) (*Server, error) {
 	s.release = release
 	go func() {
 		runtime.LockOSThread()
-		started <- s.start(bin, opts, out)
+		started <- s.start(bin, s.opts, out)
 		<-release
 	}()
 	if err := <-started; err != nil {
-		s.Stop()
-		return nil, err
+		s.shutdown()
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // findBinaries returns the directory holding initdb and postgres.
@@ -264,8 +278,14 @@ func freePort() (int, error) {
 }
 
 // Stop stops a throwaway server and removes its directory; for a server
-// named by CAIRN_TEST_POSTGRES it only closes the connection.
+// named by CAIRN_TEST_POSTGRES it only closes the connections. A server
+// never asked for is never started.
 func (s *Server) Stop() error {
+	s.once.Do(func() { s.err = errStopped })
+	return s.shutdown()
+}
+
+func (s *Server) shutdown() error {
 	if s.admin != nil {
 		s.admin.Close()
 	}
@@ -296,8 +316,14 @@ func (s *Server) Stop() error {
 }
 
 // ConnString returns the connection string of the server's maintenance
-// database; tests should use their own database from Database.
-func (s *Server) ConnString() string { return s.connString }
+// database, starting the server if needed; tests should use their own
+// database from Database.
+func (s *Server) ConnString() (string, error) {
+	if err := s.ensure(); err != nil {
+		return "", err
+	}
+	return s.connString, nil
+}
 
 // Database creates an empty database for the test, dropped when the test
 // ends, and returns its connection string. It skips the test when there
@@ -307,8 +333,10 @@ func (s *Server) Database(t testing.TB) string {
 	if s == nil {
 		t.Fatal("pgtest: no server; call pgtest.Main from TestMain")
 	}
-	if s.skip != nil {
-		t.Skip(s.skip.Error())
+	if err := s.ensure(); errors.Is(err, ErrNotInstalled) {
+		t.Skip(err.Error())
+	} else if err != nil {
+		t.Fatalf("pgtest: %v", err)
 	}
 	var b [8]byte
 	rand.Read(b[:])

@@ -27,7 +27,8 @@ func TestWithDatabase(t *testing.T) {
 // install hint instead of failing.
 func TestDatabaseSkipsWithoutServer(t *testing.T) {
 	t.Parallel()
-	s := &Server{skip: ErrNotInstalled}
+	s := &Server{}
+	s.once.Do(func() { s.err = ErrNotInstalled })
 	skipped := false
 	t.Run("user", func(t *testing.T) {
 		defer func() { skipped = t.Skipped() }()
