@@ -354,7 +354,9 @@ func (x *Execution) finish(status string, output any, errName, cause string) {
 	case TimedOut:
 		x.emitPrev("ExecutionTimedOut", errorDetails(errName, cause), prev)
 	case Aborted:
-		x.emitPrev("ExecutionAborted", errorDetails(errName, cause), prev)
+		// A stop comes from outside the execution: the recorded histories
+		// have it follow no event.
+		x.emitPrev("ExecutionAborted", errorDetails(errName, cause), 0)
 	}
 	x.status, x.output, x.err, x.cause = status, output, errName, cause
 	for id := range x.tasks {
