@@ -43,10 +43,10 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 }
 
 // defaultWriters is how many group-commit writers Open starts. A second
-// writer overlaps one group's execution with the other's WAL flush. In
-// interleaved runs of BenchmarkCommitSteps (64 executions, 2 shared
-// cores) 2 writers were never slower than 1 or 4 and varied least; more
-// writers make smaller groups and more fsyncs.
+// writer overlaps one group's execution with the other's WAL flush; more
+// make smaller groups and more flushes. BenchmarkCommitSteps (64
+// executions, 2 cores, fsync on), events/s: 1 writer 37-40k, 2 writers
+// 44-47k, 4 writers 37-39k; on a loaded machine, 2 were never slower.
 const defaultWriters = 2
 
 func open(ctx context.Context, connString string, writers int) (*Store, error) {
