@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -51,33 +50,13 @@ func TestConformanceLambdaReplay(t *testing.T) {
 	env := conformance.Env{Account: testAccount, Region: testRegion, RoleArn: "arn:aws:iam::" + testAccount + ":role/cairn"}
 	rep := conformance.Run(t.Context(), cases, replay, env)
 	t.Logf("Lambda-only cases replayed from mocks: %s", rep.Summary())
-	if testing.Verbose() {
-		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
-			for _, o := range rep.Failures(lvl) {
-				t.Logf("%s fail %s: %s", lvl, o.ID, o.Levels.Diff)
-			}
-		}
-	}
-	baseline := filepath.Join("testdata", baselineFile)
-	if *update {
-		if err := conformance.WriteBaseline(baseline, rep); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	regressions, err := conformance.CheckBaseline(baseline, rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range regressions {
-		t.Errorf("regression: %s", r)
-	}
+	conformance.Verify(t, filepath.Join("testdata", baselineFile), rep, *update)
 }
 
 // replay runs one case against a mock configuration built from its
 // recorded history.
 func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, error) {
-	machine, execName := recordedNames(c)
+	machine, execName := c.RecordedNames()
 	mockJSON, err := mocksFromHistory(c.History, machine)
 	if err != nil {
 		return nil, err
@@ -143,32 +122,6 @@ func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, erro
 		out.Output = value.Marshal(res.Output)
 	}
 	return out, nil
-}
-
-// recordedNames finds the state machine and execution names the case's
-// normalizers turn into <ArnPart_0idx> and <ExecArnPart_0idx>.
-func recordedNames(c *conformance.Case) (machine, execution string) {
-	unescape := regexp.MustCompile(`\\(.)`)
-	for _, n := range c.Normalizers {
-		if n.Type != "regex" {
-			continue
-		}
-		lit := unescape.ReplaceAllString(n.Pattern, "$1")
-		switch n.Replacement {
-		case "<ArnPart_0idx>":
-			if machine == "" {
-				machine = lit
-			}
-		case "<ExecArnPart_0idx>":
-			if execution == "" {
-				execution = lit
-			}
-		}
-	}
-	if machine == "" {
-		machine = "StateMachine"
-	}
-	return machine, execution
 }
 
 // taskOutcomes are the events that answer a task, with whether the answer

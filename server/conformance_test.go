@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"sync"
 	"testing"
@@ -70,27 +69,7 @@ func runConformanceAPI(t *testing.T, baselineFile string, keep func(*conformance
 	var losses lossLog
 	rep := runConcurrently(t.Context(), cases, apiRunner(t.TempDir(), &losses), apiEnv())
 	t.Logf("%s through the API: %s", baselineFile, rep.Summary())
-	if testing.Verbose() {
-		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
-			for _, o := range rep.Failures(lvl) {
-				t.Logf("%s fail %s: %s", lvl, o.ID, o.Levels.Diff)
-			}
-		}
-	}
-	baseline := filepath.Join("testdata", baselineFile)
-	if *update {
-		if err := conformance.WriteBaseline(baseline, rep); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	regressions, err := conformance.CheckBaseline(baseline, rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range regressions {
-		t.Errorf("regression: %s", r)
-	}
+	conformance.Verify(t, filepath.Join("testdata", baselineFile), rep, *update)
 	for _, l := range losses.list {
 		t.Errorf("the API's history differs from the engine's: %s", l)
 	}
@@ -140,33 +119,6 @@ const (
 
 func apiEnv() conformance.Env {
 	return conformance.Env{Account: apiAccount, Region: apiRegion, RoleArn: apiRole}
-}
-
-// recordedNames finds the state machine and execution names a case's
-// normalizers map to <ArnPart_0idx> and <ExecArnPart_0idx>, so that our run
-// uses the names the recording had (as cmd/cairn's conformance test does).
-func recordedNames(c *conformance.Case) (machine, execution string) {
-	unescape := regexp.MustCompile(`\\(.)`)
-	for _, n := range c.Normalizers {
-		if n.Type != "regex" {
-			continue
-		}
-		lit := unescape.ReplaceAllString(n.Pattern, "$1")
-		switch n.Replacement {
-		case "<ArnPart_0idx>":
-			if machine == "" {
-				machine = lit
-			}
-		case "<ExecArnPart_0idx>":
-			if execution == "" {
-				execution = lit
-			}
-		}
-	}
-	if machine == "" {
-		machine = "StateMachine"
-	}
-	return machine, execution
 }
 
 // apiRunner runs each case on a server of its own (the recordings reuse a
@@ -300,7 +252,7 @@ func (a *apiClient) runCase(ctx context.Context, c *conformance.Case, stop bool)
 	if err != nil {
 		return nil, "", err
 	}
-	machine, execName := recordedNames(c)
+	machine, execName := c.RecordedNames()
 	typ := types.StateMachineType(c.StateMachineType)
 	if typ == "" {
 		typ = types.StateMachineTypeStandard

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,32 +16,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the conformance baselines in testdata/")
 
-// recordedNames finds the state machine and execution names a case's
-// normalizers map to <ArnPart_0idx> and <ExecArnPart_0idx>, so that our run
-// uses the names the recording had.
-func recordedNames(c *conformance.Case) (machine, execution string) {
-	for _, n := range c.Normalizers {
-		if n.Type != "regex" {
-			continue
-		}
-		lit := regexp.MustCompile(`\\(.)`).ReplaceAllString(n.Pattern, "$1")
-		switch n.Replacement {
-		case "<ArnPart_0idx>":
-			if machine == "" {
-				machine = lit
-			}
-		case "<ExecArnPart_0idx>":
-			if execution == "" {
-				execution = lit
-			}
-		}
-	}
-	if machine == "" {
-		machine = "StateMachine"
-	}
-	return machine, execution
-}
-
 // runThroughCLI runs a case exactly as a user would with `cairn run`.
 func runThroughCLI(dir string) conformance.Runner {
 	return func(ctx context.Context, c *conformance.Case) (*conformance.Result, error) {
@@ -50,7 +23,7 @@ func runThroughCLI(dir string) conformance.Runner {
 		if err != nil {
 			return nil, err
 		}
-		machine, execName := recordedNames(c)
+		machine, execName := c.RecordedNames()
 		caseDir, err := os.MkdirTemp(dir, "case")
 		if err != nil {
 			return nil, err
@@ -138,25 +111,5 @@ func runConformance(t *testing.T, baselineFile string, keep func(*conformance.Ca
 	})
 	rep := conformance.Run(t.Context(), cases, runThroughCLI(t.TempDir()), cliEnv())
 	t.Logf("%s through cairn run: %s", baselineFile, rep.Summary())
-	if testing.Verbose() {
-		for _, lvl := range []string{"L1", "L2", "L3", "L4"} {
-			for _, o := range rep.Failures(lvl) {
-				t.Logf("%s fail %s: %s", lvl, o.ID, o.Levels.Diff)
-			}
-		}
-	}
-	baseline := filepath.Join("testdata", baselineFile)
-	if *update {
-		if err := conformance.WriteBaseline(baseline, rep); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	regressions, err := conformance.CheckBaseline(baseline, rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range regressions {
-		t.Errorf("regression: %s", r)
-	}
+	conformance.Verify(t, filepath.Join("testdata", baselineFile), rep, *update)
 }
