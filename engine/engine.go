@@ -154,6 +154,12 @@ func (e *Engine) Stop() {
 	e.wg.Wait()
 }
 
+func (e *Engine) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
+}
+
 // goTracked runs fn in a goroutine Stop waits for, unless the engine is
 // stopping (then fn does not run and it returns false).
 func (e *Engine) goTracked(fn func()) bool {

@@ -14,17 +14,33 @@ import (
 )
 
 // gatedStore is a memory store whose next CommitSteps can be made to wait
-// for a gate and then fail, to reproduce a commit failing while other
-// inputs queue behind it.
+// for a gate and then fail (failNext) or go through (holdNext), to line up
+// other inputs behind a commit in flight.
 type gatedStore struct {
 	*memory.Store
 	failNext atomic.Bool
-	entered  chan struct{} // closed when the failing commit has begun
-	gate     chan struct{} // the failing commit returns once this is closed
+	holdNext atomic.Bool
+	entered  chan struct{} // closed when the held commit has begun
+	gate     chan struct{} // the held commit goes on once this is closed
+	// holdCreate names an execution whose creation, once done, is held
+	// before it returns; set it before the engine runs.
+	holdCreate    string
+	createEntered chan struct{}
+	createGate    chan struct{}
+}
+
+func (s *gatedStore) CreateExecution(ctx context.Context, ex store.Execution, first store.Step) error {
+	err := s.Store.CreateExecution(ctx, ex, first)
+	if ex.ARN == s.holdCreate {
+		close(s.createEntered)
+		<-s.createGate
+	}
+	return err
 }
 
 func newGatedStore() *gatedStore {
-	return &gatedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
+	return &gatedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{}),
+		createEntered: make(chan struct{}), createGate: make(chan struct{})}
 }
 
 func (s *gatedStore) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
@@ -32,6 +48,10 @@ func (s *gatedStore) CommitSteps(ctx context.Context, steps []store.Step) ([]err
 		close(s.entered)
 		<-s.gate
 		return nil, errors.New("disk on fire")
+	}
+	if s.holdNext.CompareAndSwap(true, false) {
+		close(s.entered)
+		<-s.gate
 	}
 	return s.Store.CommitSteps(ctx, steps)
 }
@@ -207,5 +227,98 @@ func TestRecoveredTimerKeepsScaledDueTime(t *testing.T) {
 		if !a.due.Equal(want) {
 			t.Errorf("recovered timer due at +%v, want +%v", a.due.Sub(t0), want.Sub(t0))
 		}
+	}
+}
+
+// Of two SendTaskSuccess calls racing with one token, one completes the
+// task and the other finds it gone (TaskDoesNotExist), as on AWS; the
+// second must not report success for an answer the execution ignored.
+func TestSendTaskSuccessTwiceConcurrently(t *testing.T) {
+	st := newGatedStore()
+	const activity = "arn:aws:states:us-east-1:123456789012:activity:work"
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+activity+`","Next":"W"},"W":{"Type":"Wait","Seconds":1000,"End":true}}}`)
+	e := startEngine(t, Config{}, Deps{Store: st})
+	if _, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := e.GetActivityTask(t.Context(), activity, "w")
+	if err != nil || token == "" {
+		t.Fatalf("GetActivityTask: %q, %v", token, err)
+	}
+	st.holdNext.Store(true)
+	errs := make(chan error, 2)
+	go func() { errs <- e.SendTaskSuccess(t.Context(), token, `"first"`) }()
+	<-st.entered
+	go func() { errs <- e.SendTaskSuccess(t.Context(), token, `"second"`) }()
+	time.Sleep(20 * time.Millisecond) // let the second call queue on the run
+	close(st.gate)
+	var ok, gone int
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrTaskDoesNotExist):
+			gone++
+		default:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != 1 || gone != 1 {
+		t.Errorf("%d calls succeeded and %d found no task, want 1 and 1", ok, gone)
+	}
+}
+
+// An engine that has stopped starts no more work: StartExecution fails
+// and runs no task.
+func TestStartExecutionAfterStop(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+fnA+`","End":true}}}`)
+	var calls atomic.Int32
+	e := startEngine(t, Config{}, Deps{Store: st, Invoker: Handlers{fnA: func(context.Context, any) (any, error) {
+		calls.Add(1)
+		return nil, nil
+	}}})
+	e.Stop()
+	_, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "late"})
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("StartExecution after Stop: %v, want ErrStopped", err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := calls.Load(); n != 0 {
+		t.Errorf("the task ran %d times after Stop", n)
+	}
+}
+
+// Stopping a parent stops the .sync child it waits for, even when the stop
+// comes while the child is being started (before the parent's task has
+// registered that it watches the child).
+func TestStopParentWhileStartingSyncChild(t *testing.T) {
+	st := newGatedStore()
+	const childMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+	child := store.StateMachine{ARN: childMachine, Name: "child", Type: "STANDARD", Status: "ACTIVE",
+		Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`}
+	if err := st.CreateStateMachine(t.Context(), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	createMachine(t, st, `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+	 "Parameters":{"StateMachineArn":"`+childMachine+`","Name":"kid"},"End":true}}}`)
+	childARN := "arn:aws:states:us-east-1:123456789012:execution:child:kid"
+	st.holdCreate = childARN
+	e := startEngine(t, Config{}, Deps{Store: st})
+	parent, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-st.createEntered // the child exists; the parent's task does not know yet
+	if _, err := e.StopExecution(t.Context(), parent.ARN, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	close(st.createGate)
+	waitFor(t, "the child to end", func() bool {
+		ex, err := st.GetExecution(t.Context(), childARN)
+		return err == nil && ex.Status != interp.Running
+	})
+	if ex, _ := st.GetExecution(t.Context(), childARN); ex.Status != interp.Aborted {
+		t.Errorf("child %s, want ABORTED", ex.Status)
 	}
 }

@@ -58,6 +58,9 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 	if err != nil {
 		return store.Execution{}, err
 	}
+	if e.isStopped() {
+		return store.Execution{}, ErrStopped
+	}
 	if t.machine.Type == "EXPRESS" {
 		return e.startExpressAsync(ctx, t, req)
 	}
@@ -137,6 +140,23 @@ func (e *Engine) storeStep(r *run, in interp.Input, step interp.Step) store.Step
 // deliver applies an input to a running execution, commits the step and
 // carries out its commands.
 func (e *Engine) deliver(arn string, in interp.Input) error {
+	return e.deliverIf(arn, in, nil)
+}
+
+// deliverToken is deliver for an answer sent with a task token: the token
+// must still name a task the execution waits for when the input is
+// applied, or the caller learns the task is gone (an answer racing
+// another one for the same token is otherwise silently ignored).
+func (e *Engine) deliverToken(token string, p parked, in interp.Input) error {
+	err := e.deliverIf(p.execution, in, func(r *run) bool { return r.tokens[p.taskID] == token })
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
+	}
+	return nil
+}
+
+// deliverIf is deliver when valid, checked under the run's lock, holds.
+func (e *Engine) deliverIf(arn string, in interp.Input, valid func(*run) bool) error {
 	e.mu.Lock()
 	r := e.active[arn]
 	stopped := e.stopped
@@ -151,6 +171,9 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 	defer r.mu.Unlock()
 	if r.gone || r.x.Status() != interp.Running {
 		return fmt.Errorf("%w: %s", ErrNotRunning, arn)
+	}
+	if valid != nil && !valid(r) {
+		return fmt.Errorf("the task is no longer running in %s", arn)
 	}
 	step := r.x.Apply(in)
 	if len(step.Events) == 0 && len(step.Commands) == 0 {
@@ -178,11 +201,7 @@ func (e *Engine) deliver(arn string, in interp.Input) error {
 	}
 	if r.x.Status() != interp.Running {
 		e.forget(r)
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
-			e.childEnded(r.arn)
-		}()
+		e.goTracked(func() { e.childEnded(r.arn) })
 	}
 	e.dispatch(r, interp.InputTime(in), step.Commands)
 	return nil
@@ -272,18 +291,15 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	task := Task{RunTask: rt, ExecutionARN: r.arn, StateMachineARN: stateMachineOf(r.arn), StateMachineName: r.machineName,
 		TestCase: r.testCase, Invocation: r.invocations[rt.StateName]}
 	r.invocations[rt.StateName]++
+	// When the engine is stopping the task does not run; replay redoes it.
 	if strings.HasPrefix(rt.Resource, nestedPrefix) && r.testCase == "" {
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
+		e.goTracked(func() {
 			defer cancel()
 			e.startNested(ctx, arn, task)
-		}()
+		})
 		return
 	}
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
+	e.goTracked(func() {
 		defer cancel()
 		out, err := e.deps.Invoker.Invoke(ctx, task)
 		if ctx.Err() != nil {
@@ -314,7 +330,7 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 			in = interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: task.TaskID, Output: out}
 		}
 		e.deliver(arn, in)
-	}()
+	})
 }
 
 func (e *Engine) fireTimer(arn string, id int64) {
@@ -418,11 +434,9 @@ func (e *Engine) stopChildren(parent string, taskID int64) {
 	}
 	e.mu.Unlock()
 	for _, child := range children {
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
+		e.goTracked(func() {
 			e.StopExecution(e.ctx, child, "States.Aborted", "The parent execution stopped")
-		}()
+		})
 	}
 }
 

@@ -99,12 +99,13 @@ func (e *Engine) startExpressAsync(ctx context.Context, t target, req StartReque
 		req.Name = name
 	}
 	ex := store.Execution{ARN: e.executionARN(t.machine, name), StateMachineARN: t.machine.ARN, Name: name, StartDate: e.clock().UTC(), Status: interp.Running}
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
+	started := e.goTracked(func() {
 		if _, err := e.runExpress(e.ctx, t, req); err != nil {
 			e.log.Warn("express execution", "arn", ex.ARN, "err", err)
 		}
-	}()
+	})
+	if !started {
+		return store.Execution{}, ErrStopped
+	}
 	return ex, nil
 }

@@ -77,6 +77,12 @@ func (e *Engine) startNested(ctx context.Context, parent string, task Task) {
 	e.mu.Lock()
 	e.watchers[child.ARN] = append(e.watchers[child.ARN], watcher{parent: parent, taskID: task.TaskID, json: mode == ".sync:2"})
 	e.mu.Unlock()
+	// The parent's task was cancelled (the parent stopped) before the
+	// watcher was in place, so stopChildren did not see this child.
+	if ctx.Err() != nil && e.ctx.Err() == nil {
+		e.StopExecution(e.ctx, child.ARN, "States.Aborted", "The parent execution stopped")
+		return
+	}
 	// The child may have ended before the watcher was in place.
 	if ex, err := e.deps.Store.GetExecution(ctx, child.ARN); err == nil && ex.Status != interp.Running {
 		e.childEnded(ex.ARN)

@@ -125,8 +125,8 @@ func (e *Engine) GetActivityTask(ctx context.Context, activityARN, worker string
 	for {
 		token, p, wait := e.calls.take(activityARN)
 		if token != "" {
-			if err := e.deliver(p.execution, interp.TaskStarted{Time: e.clock().UTC(), TaskID: p.taskID, WorkerName: worker}); err != nil {
-				continue // the execution ended meanwhile
+			if err := e.deliverToken(token, p, interp.TaskStarted{Time: e.clock().UTC(), TaskID: p.taskID, WorkerName: worker}); err != nil {
+				continue // the task or its execution ended meanwhile
 			}
 			return token, p.input, nil
 		}
@@ -162,10 +162,7 @@ func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) erro
 	if err != nil {
 		return fmt.Errorf("invalid output: %w", err)
 	}
-	if err := e.deliver(p.execution, interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: p.taskID, Output: out}); err != nil {
-		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
-	}
-	return nil
+	return e.deliverToken(token, p, interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: p.taskID, Output: out})
 }
 
 // SendTaskFailure fails the task a token names.
@@ -174,10 +171,7 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause stri
 	if err != nil {
 		return err
 	}
-	if err := e.deliver(p.execution, interp.TaskFailed{Time: e.clock().UTC(), TaskID: p.taskID, Error: errName, Cause: cause}); err != nil {
-		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
-	}
-	return nil
+	return e.deliverToken(token, p, interp.TaskFailed{Time: e.clock().UTC(), TaskID: p.taskID, Error: errName, Cause: cause})
 }
 
 // SendTaskHeartbeat records a heartbeat for the task a token names.
@@ -186,8 +180,5 @@ func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.deliver(p.execution, interp.TaskHeartbeat{Time: e.clock().UTC(), TaskID: p.taskID}); err != nil {
-		return fmt.Errorf("%w: %v", ErrTaskDoesNotExist, err)
-	}
-	return nil
+	return e.deliverToken(token, p, interp.TaskHeartbeat{Time: e.clock().UTC(), TaskID: p.taskID})
 }

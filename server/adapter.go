@@ -15,6 +15,9 @@ import (
 // executions serves the API's execution actions with the engine.
 type executions struct {
 	e *engine.Engine
+	// closing ends when the server stops: sync Express executions then
+	// end at once instead of holding up the shutdown.
+	closing context.Context
 }
 
 var _ api.Executions = executions{}
@@ -50,9 +53,15 @@ func (a executions) StartExecution(ctx context.Context, in *api.StartExecutionIn
 }
 
 func (a executions) StartSyncExecution(ctx context.Context, in *api.StartSyncExecutionInput) (*api.StartSyncExecutionOutput, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(a.closing, cancel)()
 	res, err := a.e.StartSyncExecution(ctx, engine.StartRequest{StateMachineARN: in.StateMachineArn, Name: in.Name, Input: in.Input, TraceHeader: in.TraceHeader})
 	if err != nil {
 		return nil, apiError(err)
+	}
+	if a.closing.Err() != nil && res.Status == "TIMED_OUT" {
+		return nil, errors.New("the server stopped before the execution ended")
 	}
 	out := &api.StartSyncExecutionOutput{
 		ExecutionArn: res.ExecutionARN, StateMachineArn: res.StateMachineARN, Name: res.Name,

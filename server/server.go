@@ -61,6 +61,9 @@ type Server struct {
 	http   *http.Server
 	ln     net.Listener
 	done   chan struct{}
+	// closing is cancelled when Stop begins, to end activity long polls.
+	closing    context.Context
+	endPolling context.CancelFunc
 }
 
 // New prepares a server; nothing runs until Start.
@@ -99,17 +102,21 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.engine = eng
+	s.closing, s.endPolling = context.WithCancel(context.Background())
 	apiSrv, err := api.New(api.Config{Region: s.cfg.Region, AccountID: s.cfg.Account}, api.Deps{
 		Store:         s.deps.Store,
 		Validator:     Validate,
-		Executions:    executions{e: eng},
-		ActivityTasks: activityTasks{e: eng},
+		Executions:    executions{e: eng, closing: s.closing},
+		ActivityTasks: activityTasks{e: eng, closing: s.closing},
 	})
 	if err != nil {
+		s.endPolling()
+		eng.Stop()
 		return err
 	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
+		s.endPolling()
 		eng.Stop()
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -142,6 +149,7 @@ func (s *Server) Stop() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	s.endPolling()
 	err := s.http.Shutdown(ctx)
 	<-s.done
 	s.engine.Stop()

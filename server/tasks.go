@@ -11,6 +11,9 @@ import (
 // activityTasks serves GetActivityTask and SendTask* with the engine.
 type activityTasks struct {
 	e *engine.Engine
+	// closing ends when the server stops: long polls then end at once
+	// instead of holding up the HTTP shutdown for up to a minute.
+	closing context.Context
 }
 
 var _ api.ActivityTasks = activityTasks{}
@@ -26,6 +29,9 @@ func taskError(err error) error {
 }
 
 func (a activityTasks) GetActivityTask(ctx context.Context, in *api.GetActivityTaskInput) (*api.GetActivityTaskOutput, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(a.closing, cancel)()
 	token, input, err := a.e.GetActivityTask(ctx, in.ActivityArn, in.WorkerName)
 	if err != nil {
 		return nil, apiError(err)
