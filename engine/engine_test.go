@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/cairn-sfn/cairn/interp"
 	"github.com/cairn-sfn/cairn/store"
 	"github.com/cairn-sfn/cairn/store/memory"
+	"github.com/cairn-sfn/cairn/value"
 )
 
 // gatedStore is a memory store whose next CommitSteps can be made to wait
@@ -320,5 +322,37 @@ func TestStopParentWhileStartingSyncChild(t *testing.T) {
 	})
 	if ex, _ := st.GetExecution(t.Context(), childARN); ex.Status != interp.Aborted {
 		t.Errorf("child %s, want ABORTED", ex.Status)
+	}
+}
+
+// StartExecution on an Express machine answers with the ARN the execution
+// runs under, "...:express:<machine>:<name>:<uuid>" as on AWS.
+func TestExpressAsyncARN(t *testing.T) {
+	st := memory.New()
+	sm := store.StateMachine{ARN: testMachineARN, Name: "m", Type: "EXPRESS", Status: "ACTIVE",
+		Definition: `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + fnA + `","Parameters":{"id.$":"$$.Execution.Id"},"End":true}}}`}
+	if err := st.CreateStateMachine(t.Context(), sm, nil); err != nil {
+		t.Fatal(err)
+	}
+	seen := make(chan any, 1)
+	e := startEngine(t, Config{}, Deps{Store: st, Invoker: Handlers{fnA: func(_ context.Context, in any) (any, error) {
+		seen <- in
+		return nil, nil
+	}}})
+	ex, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "arn:aws:states:us-east-1:123456789012:express:m:n:"
+	if !strings.HasPrefix(ex.ARN, prefix) || len(ex.ARN) != len(prefix)+36 {
+		t.Errorf("ARN %s, want %s<uuid>", ex.ARN, prefix)
+	}
+	select {
+	case in := <-seen:
+		if id := value.String(in); id != `{"id":"`+ex.ARN+`"}` {
+			t.Errorf("the execution ran as %s, StartExecution answered %s", id, ex.ARN)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the task never ran")
 	}
 }

@@ -37,13 +37,14 @@ func (e *Engine) StartSyncExecution(ctx context.Context, req StartRequest) (Sync
 	if t.machine.Type != "EXPRESS" {
 		return SyncResult{}, fmt.Errorf("%w: %s is not an EXPRESS state machine", ErrNotExpress, t.machine.ARN)
 	}
-	return e.runExpress(ctx, t, req)
+	return e.runExpress(ctx, t, req, "")
 }
 
 // ErrNotExpress: StartSyncExecution on a Standard machine.
 var ErrNotExpress = fmt.Errorf("state machine type not supported")
 
-func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest) (SyncResult, error) {
+// runExpress runs an Express execution; arn "" gets a new one.
+func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest, arn string) (SyncResult, error) {
 	sm, in, err := parseStart(t.definition, req.Input)
 	if err != nil {
 		return SyncResult{}, err
@@ -56,8 +57,11 @@ func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest) (Sy
 	if input == "" {
 		input = "{}"
 	}
+	if arn == "" {
+		arn = e.expressARN(t.machine, name)
+	}
 	ex := store.Execution{
-		ARN: e.executionARN(t.machine, name) + ":" + newUUID(e.deps.Seed), StateMachineARN: t.machine.ARN,
+		ARN: arn, StateMachineARN: t.machine.ARN,
 		VersionARN: t.versionARN, AliasARN: t.aliasARN, Name: name, RoleARN: t.machine.RoleARN, Input: input, Seed: e.deps.Seed(),
 	}
 	scale := e.cfg.WaitScale
@@ -87,6 +91,12 @@ func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest) (Sy
 	return out, nil
 }
 
+// expressARN is an Express execution's ARN: its name and a UUID, as the
+// same name may run more than once.
+func (e *Engine) expressARN(sm store.StateMachine, name string) string {
+	return e.executionARN(sm, name) + ":" + newUUID(e.deps.Seed)
+}
+
 // startExpressAsync starts an Express execution that runs in the
 // background; like AWS, it keeps no history.
 func (e *Engine) startExpressAsync(ctx context.Context, t target, req StartRequest) (store.Execution, error) {
@@ -98,9 +108,9 @@ func (e *Engine) startExpressAsync(ctx context.Context, t target, req StartReque
 		name = newUUID(e.deps.Seed)
 		req.Name = name
 	}
-	ex := store.Execution{ARN: e.executionARN(t.machine, name), StateMachineARN: t.machine.ARN, Name: name, StartDate: e.clock().UTC(), Status: interp.Running}
+	ex := store.Execution{ARN: e.expressARN(t.machine, name), StateMachineARN: t.machine.ARN, Name: name, StartDate: e.clock().UTC(), Status: interp.Running}
 	started := e.goTracked(func() {
-		if _, err := e.runExpress(e.ctx, t, req); err != nil {
+		if _, err := e.runExpress(e.ctx, t, req, ex.ARN); err != nil {
 			e.log.Warn("express execution", "arn", ex.ARN, "err", err)
 		}
 	})
