@@ -356,3 +356,34 @@ func TestExpressAsyncARN(t *testing.T) {
 		t.Fatal("the task never ran")
 	}
 }
+
+// lostReplyStore commits CreateExecution and then reports an error, as a
+// database whose answer was lost does.
+type lostReplyStore struct{ *memory.Store }
+
+func (s lostReplyStore) CreateExecution(ctx context.Context, ex store.Execution, first store.Step) error {
+	if err := s.Store.CreateExecution(ctx, ex, first); err != nil {
+		return err
+	}
+	return errors.New("connection reset")
+}
+
+// An execution whose creation was committed although the store reported
+// an error still runs: the engine reloads it, as after a failed commit,
+// and a retried StartExecution finds it.
+func TestCreateCommittedDespiteError(t *testing.T) {
+	st := lostReplyStore{memory.New()}
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+fnA+`","End":true}}}`)
+	e := startEngine(t, Config{}, Deps{Store: st, Invoker: Handlers{fnA: func(context.Context, any) (any, error) {
+		return "ok", nil
+	}}})
+	_, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err == nil {
+		t.Fatal("StartExecution hid the store's error")
+	}
+	arn := "arn:aws:states:us-east-1:123456789012:execution:m:x"
+	waitFor(t, "the execution to end", func() bool {
+		ex, err := st.GetExecution(t.Context(), arn)
+		return err == nil && ex.Status == interp.Succeeded
+	})
+}

@@ -93,6 +93,9 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return e.sameExecution(ctx, ex)
 		}
+		// The store may have committed before failing (a lost reply): if
+		// so, run what it holds.
+		e.goTracked(func() { e.reload(ex.ARN) })
 		return store.Execution{}, fmt.Errorf("create execution: %w", err)
 	}
 	r.version = 1
