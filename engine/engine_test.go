@@ -387,3 +387,30 @@ func TestCreateCommittedDespiteError(t *testing.T) {
 		return err == nil && ex.Status == interp.Succeeded
 	})
 }
+
+// Stop ends sync Express executions still running: they fail with
+// ErrStopped rather than run on after the engine (or report a timeout).
+func TestStopEndsSyncExpress(t *testing.T) {
+	st := memory.New()
+	sm := store.StateMachine{ARN: testMachineARN, Name: "m", Type: "EXPRESS", Status: "ACTIVE",
+		Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`}
+	if err := st.CreateStateMachine(t.Context(), sm, nil); err != nil {
+		t.Fatal(err)
+	}
+	e := startEngine(t, Config{WaitScale: 1}, Deps{Store: st})
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.StartSyncExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let it start waiting
+	e.Stop()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrStopped) {
+			t.Errorf("StartSyncExecution cut off by Stop: %v, want ErrStopped", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("StartSyncExecution ran on after Stop")
+	}
+}

@@ -380,11 +380,13 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 	if len(journal) > 0 {
 		stepTime = interp.InputTime(journal[len(journal)-1])
 	}
+	// Locked before it is visible, so no input applies before its
+	// outstanding work is resumed (that work was computed without it).
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	e.mu.Lock()
 	e.active[r.arn] = r
 	e.mu.Unlock()
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var setAt map[int64]time.Time
 	if len(out.Timers) > 0 && e.cfg.WaitScale > 0 && e.cfg.WaitScale != 1 {
 		setAt = timersSetAt(ex.Definition, interpInfo(ex, sm, in), journal)

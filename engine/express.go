@@ -70,6 +70,7 @@ func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest, arn
 	}
 	ctx, cancel := context.WithTimeout(ctx, MaxExpressDuration)
 	defer cancel()
+	defer context.AfterFunc(e.ctx, cancel)() // Stop ends it too
 	began := time.Now()
 	start := e.clock().UTC().Truncate(time.Millisecond)
 	res, err := Run(ctx, sm, RunOptions{Info: interpInfo(ex, t.machine, in), Start: start, WaitScale: scale, Invoker: e.deps.Invoker, TestCase: t.testCase})
@@ -80,6 +81,9 @@ func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest, arn
 		ExecutionARN: ex.ARN, StateMachineARN: t.machine.ARN, Name: name, Status: res.Status, Input: input,
 		Error: res.Error, Cause: res.Cause, StartDate: start, StopDate: res.Stop, TraceHeader: req.TraceHeader,
 		Billed: time.Since(began),
+	}
+	if !res.Finished && e.ctx.Err() != nil {
+		return SyncResult{}, ErrStopped
 	}
 	if !res.Finished {
 		out.Status, out.Error, out.Cause = interp.TimedOut, "States.Timeout", "The execution ran longer than the Express limit"
