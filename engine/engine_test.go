@@ -414,3 +414,98 @@ func TestStopEndsSyncExpress(t *testing.T) {
 		t.Fatal("StartSyncExecution ran on after Stop")
 	}
 }
+
+// A nested start whose child name is taken by an execution this task did
+// not start (here: the retry of a task naming its child) fails with
+// ExecutionAlreadyExists, as on AWS, instead of adopting the old child.
+// Only a task resumed after a restart adopts the child it started.
+func TestNestedNameTakenOnRetry(t *testing.T) {
+	st := memory.New()
+	const childMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+	child := store.StateMachine{ARN: childMachine, Name: "child", Type: "STANDARD", Status: "ACTIVE",
+		Definition: `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"child failed"}}}`}
+	if err := st.CreateStateMachine(t.Context(), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	createMachine(t, st, `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+	 "Parameters":{"StateMachineArn":"`+childMachine+`","Name":"kid"},
+	 "Retry":[{"ErrorEquals":["States.TaskFailed"],"IntervalSeconds":1,"MaxAttempts":1}],"End":true}}}`)
+	e := startEngine(t, Config{WaitScale: -1}, Deps{Store: st})
+	parent, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the parent to end", func() bool {
+		ex, err := st.GetExecution(t.Context(), parent.ARN)
+		return err == nil && ex.Status != interp.Running
+	})
+	ex, _ := st.GetExecution(t.Context(), parent.ARN)
+	if ex.Status != interp.Failed || ex.Error != "StepFunctions.ExecutionAlreadyExistsException" {
+		t.Errorf("parent %s with %s (%s), want FAILED with StepFunctions.ExecutionAlreadyExistsException", ex.Status, ex.Error, ex.Cause)
+	}
+}
+
+// After a restart a .sync parent adopts the child its task started, still
+// running or ended meanwhile (a crash between the child's last step and
+// the parent's), and hears how it ended.
+func TestRecoveredParentAdoptsSyncChild(t *testing.T) {
+	for _, endedWhileDown := range []bool{false, true} {
+		t.Run(map[bool]string{false: "running", true: "ended"}[endedWhileDown], func(t *testing.T) {
+			testRecoveredParentAdoptsSyncChild(t, endedWhileDown)
+		})
+	}
+}
+
+func testRecoveredParentAdoptsSyncChild(t *testing.T, endedWhileDown bool) {
+	st := memory.New()
+	const childMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+	child := store.StateMachine{ARN: childMachine, Name: "child", Type: "STANDARD", Status: "ACTIVE",
+		Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`}
+	if err := st.CreateStateMachine(t.Context(), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	createMachine(t, st, `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync",
+	 "Parameters":{"StateMachineArn":"`+childMachine+`","Name":"kid"},"End":true}}}`)
+	e1, err := New(Config{}, Deps{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	parent, err := e1.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	childARN := "arn:aws:states:us-east-1:123456789012:execution:child:kid"
+	waitFor(t, "the parent's TaskSubmitted", func() bool {
+		j, _ := st.Journal(t.Context(), parent.ARN)
+		return len(j) == 2
+	})
+	e1.Stop()
+	if endedWhileDown {
+		ex, _ := st.GetExecution(t.Context(), childARN)
+		end := store.Step{ExecutionARN: childARN, Version: ex.Version + 1, Status: interp.Aborted, StopDate: time.Now()}
+		if errs, err := st.CommitSteps(t.Context(), []store.Step{end}); err != nil || errs[0] != nil {
+			t.Fatal(err, errs)
+		}
+	}
+	e2 := startEngine(t, Config{}, Deps{Store: st})
+	if !endedWhileDown {
+		waitFor(t, "the parent to watch its child again", func() bool {
+			e2.mu.Lock()
+			defer e2.mu.Unlock()
+			return len(e2.watchers[childARN]) > 0
+		})
+		if _, err := e2.StopExecution(t.Context(), childARN, "Halt", "by test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the parent to end", func() bool {
+		ex, err := st.GetExecution(t.Context(), parent.ARN)
+		return err == nil && ex.Status != interp.Running
+	})
+	if ex, _ := st.GetExecution(t.Context(), parent.ARN); ex.Status != interp.Failed || ex.Error != "States.TaskFailed" {
+		t.Errorf("parent %s with %s, want FAILED with States.TaskFailed", ex.Status, ex.Error)
+	}
+}

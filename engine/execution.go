@@ -27,6 +27,7 @@ type run struct {
 	tasks       map[int64]context.CancelFunc
 	tokens      map[int64]string // task id -> token, for tasks parked on one
 	invocations map[string]int   // task runs so far, by state name
+	resumed     map[int64]bool   // tasks run again after a replay
 	// gone is set under mu when the run is dropped from memory: inputs
 	// that queued on mu meanwhile must not apply to it (after a failed
 	// commit its state is ahead of the journal).
@@ -35,7 +36,7 @@ type run struct {
 
 func newRun(arn, machineName string, x *interp.Execution) *run {
 	return &run{arn: arn, machineName: machineName, x: x, tasks: map[int64]context.CancelFunc{},
-		tokens: map[int64]string{}, invocations: map[string]int{}}
+		tokens: map[int64]string{}, invocations: map[string]int{}, resumed: map[int64]bool{}}
 }
 
 // endTask forgets a task's goroutine and token.
@@ -296,9 +297,10 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	r.invocations[rt.StateName]++
 	// When the engine is stopping the task does not run; replay redoes it.
 	if strings.HasPrefix(rt.Resource, nestedPrefix) && r.testCase == "" {
+		resumed := r.resumed[rt.TaskID]
 		e.goTracked(func() {
 			defer cancel()
-			e.startNested(ctx, arn, task)
+			e.startNested(ctx, arn, task, resumed)
 		})
 		return
 	}
@@ -400,6 +402,7 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 	}
 	for _, t := range out.Tasks {
 		r.invocations[t.StateName]-- // it is run again, not anew
+		r.resumed[t.TaskID] = true
 		e.runTask(r, t)
 	}
 	return nil

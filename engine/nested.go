@@ -28,8 +28,9 @@ type watcher struct {
 // startNested starts a child execution for a Task state of parent. The
 // child's name is derived from the parent's task when not given, so a
 // parent recovered after a crash finds the same child instead of starting
-// another.
-func (e *Engine) startNested(ctx context.Context, parent string, task Task) {
+// another. Only a resumed task (run again after a replay) adopts an
+// existing child; otherwise a taken name fails the task, as on AWS.
+func (e *Engine) startNested(ctx context.Context, parent string, task Task, resumed bool) {
 	mode := strings.TrimPrefix(task.Resource, nestedPrefix)
 	params, _ := task.Input.(*value.Object)
 	str := func(k string) string { v, _ := params.Get(k); s, _ := v.(string); return s }
@@ -50,11 +51,14 @@ func (e *Engine) startNested(ctx context.Context, parent string, task Task) {
 		e.deliver(parent, interp.TaskFailed{Time: e.clock().UTC(), TaskID: task.TaskID, Error: errName, Cause: cause})
 	}
 	child, err := e.StartExecution(ctx, StartRequest{StateMachineARN: str("StateMachineArn"), Name: name, Input: input})
-	if errors.Is(err, ErrExecutionExists) {
+	if errors.Is(err, ErrExecutionExists) && resumed {
 		// Started before a crash, and maybe already ended.
 		child, err = e.deps.Store.GetExecution(ctx, e.childARN(str("StateMachineArn"), name))
 	}
 	switch {
+	case errors.Is(err, ErrExecutionExists):
+		fail("StepFunctions.ExecutionAlreadyExistsException", err.Error())
+		return
 	case errors.Is(err, ErrStateMachineNotFound):
 		fail("StepFunctions.StateMachineDoesNotExistException", err.Error())
 		return
