@@ -11,10 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cairn-sfn/cairn/asl"
 	"github.com/cairn-sfn/cairn/interp"
 	"github.com/cairn-sfn/cairn/store"
-	"github.com/cairn-sfn/cairn/value"
 )
 
 // Errors callers branch on; the api maps them to AWS's error names.
@@ -60,12 +58,13 @@ type Store interface {
 // Engine runs Standard executions durably and Express executions in
 // memory.
 type Engine struct {
-	cfg    Config
-	deps   Deps
-	log    *slog.Logger
-	clock  func() time.Time
-	timers *alarmClock
-	calls  *callbacks
+	cfg      Config
+	deps     Deps
+	log      *slog.Logger
+	clock    func() time.Time
+	timers   *alarmClock
+	calls    *callbacks
+	compiled compiledDefs
 
 	mu       sync.Mutex
 	active   map[string]*run      // running Standard executions by ARN
@@ -272,22 +271,6 @@ func newUUID(seed func() uint64) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// parseStart decodes what an execution needs from a request.
-func parseStart(def, input string) (*asl.StateMachine, any, error) {
-	sm, err := asl.Parse([]byte(def))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrInvalidDefinition, err)
-	}
-	if input == "" {
-		input = "{}"
-	}
-	in, err := value.ParseString(input)
-	if err != nil {
-		return nil, nil, fmt.Errorf("invalid input: %w", err)
-	}
-	return sm, in, nil
 }
 
 // interpInfo describes an execution to the interpreter.

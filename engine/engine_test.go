@@ -177,7 +177,7 @@ func TestFailedCommitDropsQueuedInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sm, in, _ := parseStart(twoTasks, got.Input)
+	sm, in, _ := (&Engine{}).parseStart(twoTasks, got.Input)
 	_, replayed := interp.Replay(interp.New(sm, interpInfo(got, store.StateMachine{ARN: testMachineARN, Name: "m"}, in)), journal)
 	if len(replayed) != len(events) {
 		t.Errorf("replay gives %d events, history has %d", len(replayed), len(events))

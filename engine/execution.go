@@ -65,7 +65,7 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 	if t.machine.Type == "EXPRESS" {
 		return e.startExpressAsync(ctx, t, req)
 	}
-	sm, in, err := parseStart(t.definition, req.Input)
+	sm, in, err := e.parseStart(t.definition, req.Input)
 	if err != nil {
 		return store.Execution{}, err
 	}

@@ -45,7 +45,7 @@ var ErrNotExpress = fmt.Errorf("state machine type not supported")
 
 // runExpress runs an Express execution; arn "" gets a new one.
 func (e *Engine) runExpress(ctx context.Context, t target, req StartRequest, arn string) (SyncResult, error) {
-	sm, in, err := parseStart(t.definition, req.Input)
+	sm, in, err := e.parseStart(t.definition, req.Input)
 	if err != nil {
 		return SyncResult{}, err
 	}
@@ -104,7 +104,7 @@ func (e *Engine) expressARN(sm store.StateMachine, name string) string {
 // startExpressAsync starts an Express execution that runs in the
 // background; like AWS, it keeps no history.
 func (e *Engine) startExpressAsync(ctx context.Context, t target, req StartRequest) (store.Execution, error) {
-	if _, _, err := parseStart(t.definition, req.Input); err != nil {
+	if _, _, err := e.parseStart(t.definition, req.Input); err != nil {
 		return store.Execution{}, err
 	}
 	name := req.Name
