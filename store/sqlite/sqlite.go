@@ -16,6 +16,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cairn-sfn/cairn/store"
@@ -115,6 +117,47 @@ type Store struct {
 	db *sql.DB
 	rd *sql.DB
 	gc *committer
+
+	// machines caches state machines by ARN: every execution start reads
+	// its machine, and this process is the database's only writer, so the
+	// cache is dropped on each write to a machine and never goes stale.
+	machines smCache
+}
+
+type smCache struct {
+	mu sync.Mutex
+	m  map[string]store.StateMachine
+}
+
+func (c *smCache) get(arn string) (store.StateMachine, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sm, ok := c.m[arn]
+	return sm, ok
+}
+
+func (c *smCache) put(sm store.StateMachine) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 4096 {
+		c.m = map[string]store.StateMachine{}
+	}
+	c.m[sm.ARN] = sm
+}
+
+func (c *smCache) forget(arn string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, arn)
+}
+
+// copySM returns sm with its own byte slices, as callers may change what
+// they get.
+func copySM(sm store.StateMachine) store.StateMachine {
+	sm.LoggingConfiguration = bytes.Clone(sm.LoggingConfiguration)
+	sm.TracingConfiguration = bytes.Clone(sm.TracingConfiguration)
+	sm.EncryptionConfiguration = bytes.Clone(sm.EncryptionConfiguration)
+	return sm
 }
 
 // Open opens (creating if needed) the database in dir, migrates it and
@@ -260,6 +303,7 @@ func insertTags(ctx context.Context, tx *sql.Tx, arn string, tags []store.Tag) e
 }
 
 func (s *Store) CreateStateMachine(ctx context.Context, sm store.StateMachine, tags []store.Tag) error {
+	defer s.machines.forget(sm.ARN)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO state_machines (`+smColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sm.ARN, sm.Name, sm.Type, sm.Status, sm.Definition, sm.RoleARN, sm.RevisionID,
@@ -292,10 +336,19 @@ func getSM(ctx context.Context, q interface {
 }
 
 func (s *Store) GetStateMachine(ctx context.Context, arn string) (store.StateMachine, error) {
-	return getSM(ctx, s.db, arn)
+	if sm, ok := s.machines.get(arn); ok {
+		return copySM(sm), nil
+	}
+	sm, err := getSM(ctx, s.db, arn)
+	if err != nil {
+		return sm, err
+	}
+	s.machines.put(copySM(sm))
+	return sm, nil
 }
 
 func (s *Store) UpdateStateMachine(ctx context.Context, arn string, fn func(*store.StateMachine) error) (store.StateMachine, error) {
+	defer s.machines.forget(arn)
 	var out store.StateMachine
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		sm, err := getSM(ctx, tx, arn)
@@ -319,6 +372,7 @@ func (s *Store) UpdateStateMachine(ctx context.Context, arn string, fn func(*sto
 }
 
 func (s *Store) DeleteStateMachine(ctx context.Context, arn string) error {
+	defer s.machines.forget(arn)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE resource_arn = ?
 			OR resource_arn IN (SELECT arn FROM versions WHERE state_machine_arn = ?)
