@@ -509,3 +509,55 @@ func testRecoveredParentAdoptsSyncChild(t *testing.T, endedWhileDown bool) {
 		t.Errorf("parent %s with %s, want FAILED with States.TaskFailed", ex.Status, ex.Error)
 	}
 }
+
+// barrierStore holds each CommitSteps until want callers are inside at
+// once, or gives up after a while and records that they never were.
+type barrierStore struct {
+	*memory.Store
+	want    int
+	mu      sync.Mutex
+	inside  int
+	release chan struct{}
+	alone   atomic.Bool
+}
+
+func (s *barrierStore) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
+	s.mu.Lock()
+	s.inside++
+	if s.inside == s.want {
+		close(s.release)
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.release:
+	case <-time.After(2 * time.Second):
+		s.alone.Store(true)
+	}
+	return s.Store.CommitSteps(ctx, steps)
+}
+
+// TestDueTimersFireTogether: timers due at once are delivered at once, so
+// their commits can share one group commit instead of queuing behind each
+// other's fsync.
+func TestDueTimersFireTogether(t *testing.T) {
+	t.Parallel()
+	st := &barrierStore{Store: memory.New(), want: 3, release: make(chan struct{})}
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}`)
+	e := startEngine(t, Config{WaitScale: 1}, Deps{Store: st})
+	var arns []string
+	for i := 0; i < 3; i++ {
+		ex, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "w" + string(rune('0'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, ex.ARN)
+	}
+	// Make the three Wait timers (each execution's first timer) due now.
+	for _, arn := range arns {
+		e.timers.add(arn, 1, time.Now())
+	}
+	waitFor(t, "the executions to end", func() bool { return e.Active() == 0 })
+	if st.alone.Load() {
+		t.Fatal("due timers were delivered one at a time")
+	}
+}

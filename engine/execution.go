@@ -338,8 +338,11 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	})
 }
 
+// fireTimer delivers a due timer in the background: each delivery waits
+// for its step's commit, and timers due together should share a group
+// commit rather than queue behind each other's fsync.
 func (e *Engine) fireTimer(arn string, id int64) {
-	e.deliver(arn, interp.TimerFired{Time: e.clock().UTC(), TimerID: id})
+	e.goTracked(func() { e.deliver(arn, interp.TimerFired{Time: e.clock().UTC(), TimerID: id}) })
 }
 
 // recover rebuilds a running execution from its journal and resumes what
