@@ -561,3 +561,34 @@ func TestDueTimersFireTogether(t *testing.T) {
 		t.Fatal("due timers were delivered one at a time")
 	}
 }
+
+// TestRetentionPurgesEndedExecutions: with a retention period, ended
+// executions older than it are deleted; running and recent ones stay.
+func TestRetentionPurgesEndedExecutions(t *testing.T) {
+	t.Parallel()
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	e, err := New(Config{}, Deps{Store: st, Clock: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(48 * time.Hour)
+	recent, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "recent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second engine over the same store, with a day of retention.
+	purger := startEngine(t, Config{Retention: 24 * time.Hour}, Deps{Store: st, Clock: clock.Now})
+	waitFor(t, "the old execution to be purged", func() bool {
+		_, err := purger.DescribeExecution(t.Context(), old.ARN)
+		return errors.Is(err, ErrExecutionNotFound)
+	})
+	if _, err := purger.DescribeExecution(t.Context(), recent.ARN); err != nil {
+		t.Fatalf("the recent execution was purged too: %v", err)
+	}
+}
