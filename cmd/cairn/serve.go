@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,7 +26,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.Retention, "retention", 0, "delete ended executions older than this `duration` (0: keep them)")
 	fs.StringVar(&cfg.Store, "store", "", "store `URL`: empty for SQLite in --data-dir, or postgres://user:password@host:5432/db")
 	tasks := addIntegrationFlags(fs)
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil || fs.NArg() != 0 {
 		return 2
 	}
 	if cfg.WaitScale == 0 {

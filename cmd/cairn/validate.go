@@ -22,7 +22,9 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: cairn validate [--type STANDARD|EXPRESS] DEFINITION_FILE")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil || fs.NArg() != 1 {
 		fs.Usage()
 		return 2
 	}
