@@ -416,3 +416,21 @@ func TestReplayRebuildsState(t *testing.T) {
 		}
 	}
 }
+
+func TestAssignSizeLimit(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", interp.MaxAssignSize/2)
+	sm := parse(t, fmt.Sprintf(`{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"a":%q,"b":%q},"End":true}}}`, big, big))
+	x := interp.New(sm, info(`{}`))
+	drive(t, x, identity)
+	if x.Status() != interp.Failed || x.Error() != "States.DataLimitExceeded" {
+		t.Fatalf("status %s error %s", x.Status(), x.Error())
+	}
+	// Half of it is fine.
+	sm = parse(t, fmt.Sprintf(`{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"a":%q},"End":true}}}`, big))
+	x = interp.New(sm, info(`{}`))
+	drive(t, x, identity)
+	if x.Status() != interp.Succeeded {
+		t.Fatalf("status %s error %s: %s", x.Status(), x.Error(), x.Cause())
+	}
+}

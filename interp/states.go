@@ -95,8 +95,16 @@ func (x *Execution) assign(t *thread, tmpl *asl.Template, env *asl.Env) (*value.
 		return nil, asFailure(t, err)
 	}
 	vars, _ := v.(*value.Object)
+	// AWS caps the values one Assign stores together (and so each one) at
+	// 256 KiB.
+	if size := value.Size(vars); size > MaxAssignSize {
+		return nil, runtimeFailure(t, "States.DataLimitExceeded", fmt.Sprintf("The variables assigned by the state are %d bytes, more than the limit of %d bytes.", size, MaxAssignSize))
+	}
 	return vars, nil
 }
+
+// MaxAssignSize is how large the variables of one Assign may be together.
+const MaxAssignSize = 262144
 
 // finishState runs the common tail of Pass, Task, Parallel and Map: the
 // result goes through ResultSelector (done by the caller), Assign,
