@@ -420,23 +420,31 @@ func cut[T any](items []T, p store.Page, key func(T) string) ([]T, string) {
 }
 
 func (s *Store) ListStateMachines(ctx context.Context, p store.Page) ([]store.StateMachine, string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+smColumns+` FROM state_machines WHERE arn > ? ORDER BY arn`+limitClause(p), p.After)
+	return listRows(ctx, s.db, "list state machines", p, scanSM, func(sm store.StateMachine) string { return sm.ARN },
+		`SELECT `+smColumns+` FROM state_machines WHERE arn > ? ORDER BY arn`+limitClause(p), p.After)
+}
+
+// listRows runs a list query, scans each row and cuts the page at p's
+// limit, returning the next page's cursor (the key of the last item).
+func listRows[T any](ctx context.Context, db *sql.DB, what string, p store.Page, scan func(scanner) (T, error),
+	key func(T) string, query string, args ...any) ([]T, string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list state machines: %w", err)
+		return nil, "", fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []store.StateMachine
+	var out []T
 	for rows.Next() {
-		sm, err := scanSM(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, "", fmt.Errorf("list state machines: %w", err)
+			return nil, "", fmt.Errorf("%s: %w", what, err)
 		}
-		out = append(out, sm)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list state machines: %w", err)
+		return nil, "", fmt.Errorf("%s: %w", what, err)
 	}
-	out, next := cut(out, p, func(sm store.StateMachine) string { return sm.ARN })
+	out, next := cut(out, p, key)
 	return out, next, nil
 }
 
@@ -560,25 +568,9 @@ func (s *Store) ListVersions(ctx context.Context, smARN string, p store.Page) ([
 			}
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE state_machine_arn = ? AND number < ?
+	return listRows(ctx, s.db, "list versions of "+smARN, p, scanVersion, func(v store.Version) string { return v.ARN },
+		`SELECT `+versionColumns+` FROM versions WHERE state_machine_arn = ? AND number < ?
 		ORDER BY number DESC`+limitClause(p), smARN, after)
-	if err != nil {
-		return nil, "", fmt.Errorf("list versions of %s: %w", smARN, err)
-	}
-	defer rows.Close()
-	var out []store.Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list versions of %s: %w", smARN, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list versions of %s: %w", smARN, err)
-	}
-	out, next := cut(out, p, func(v store.Version) string { return v.ARN })
-	return out, next, nil
 }
 
 // writeRoutes replaces an alias's routes after checking that every routed
@@ -799,24 +791,8 @@ func (s *Store) DeleteActivity(ctx context.Context, arn string) error {
 }
 
 func (s *Store) ListActivities(ctx context.Context, p store.Page) ([]store.Activity, string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT arn, name, encryption, created_at FROM activities WHERE arn > ? ORDER BY arn`+limitClause(p), p.After)
-	if err != nil {
-		return nil, "", fmt.Errorf("list activities: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Activity
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list activities: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list activities: %w", err)
-	}
-	out, next := cut(out, p, func(a store.Activity) string { return a.ARN })
-	return out, next, nil
+	return listRows(ctx, s.db, "list activities", p, scanActivity, func(a store.Activity) string { return a.ARN },
+		`SELECT arn, name, encryption, created_at FROM activities WHERE arn > ? ORDER BY arn`+limitClause(p), p.After)
 }
 
 func (s *Store) taggable(ctx context.Context, tx *sql.Tx, arn string) error {
