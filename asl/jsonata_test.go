@@ -73,3 +73,18 @@ func TestJSONataSyntaxErrorIsADefinitionError(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestIntrinsicMissingPathNamesThePath(t *testing.T) {
+	t.Parallel()
+	sm, err := asl.Parse([]byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"States.Format('{}', $.missing)"},"End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &asl.Env{Rand: rand.New(rand.NewPCG(1, 2))}
+	env.Input = value.MustParse(`{"a":1}`)
+	_, err = sm.States["P"].Parameters.Eval(env)
+	f, ok := err.(*asl.Failure)
+	if !ok || f.Name != "States.Runtime" || !strings.Contains(f.Cause, "The JSONPath '$.missing' specified for the field 'v.$'") {
+		t.Fatalf("%v", err)
+	}
+}

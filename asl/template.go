@@ -144,7 +144,7 @@ func (n *intrinsicNode) eval(env *Env) (any, error) {
 		}
 		var nf *jsonpath.NotFoundError
 		if errors.As(err, &nf) {
-			return nil, Fail("States.Runtime", fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", nf.Error(), n.field, value.String(env.Input)))
+			return nil, Fail("States.Runtime", fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", nf.Path, n.field, value.String(env.Input)))
 		}
 		return nil, Fail("States.IntrinsicFailure", err.Error())
 	}
