@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cairn-sfn/cairn/asl"
 	"github.com/cairn-sfn/cairn/jsonpath"
@@ -81,7 +82,7 @@ func (x *Execution) mapState(t *thread) {
 			f = asFailure(t, err)
 		} else if _, isArr := v.([]any); !isArr {
 			src, _ := s.Items.Source()
-			f = runtimeFailure(t, "States.QueryEvaluationError", fmt.Sprintf("The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s", src, kindName(v), value.String(v)))
+			f = runtimeFailure(t, "States.QueryEvaluationError", fmt.Sprintf("The JSONata expression '%s' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '%s' for value: %s", src, value.Kind(v), value.String(v)))
 			f.Location = "Items"
 		}
 		if f != nil {
@@ -221,7 +222,7 @@ func (x *Execution) mapRunArn(t *thread) string {
 	// arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>
 	base := x.info.StateMachineArn
 	prefix, machine := base, x.info.StateMachineName
-	if i := indexOf(base, ":stateMachine:"); i >= 0 {
+	if i := strings.Index(base, ":stateMachine:"); i >= 0 {
 		prefix = base[:i]
 	}
 	label := t.state.Label
@@ -249,23 +250,6 @@ func numericString(v any) any {
 		}
 	}
 	return v
-}
-
-// kindName names a value's JSON type as AWS's messages do.
-func kindName(v any) string {
-	if v == nil {
-		return "null"
-	}
-	return value.Kind(v)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func uuidString(b [16]byte) string {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/cairn-sfn/cairn/asl"
@@ -398,6 +397,3 @@ func (x *Execution) fail(t *thread) {
 	}
 	x.threadFailed(t, asl.Fail(errName, cause))
 }
-
-// isStatesError reports whether a failure name is one of the States.* set.
-func isStatesError(name string) bool { return strings.HasPrefix(name, "States.") }
