@@ -434,3 +434,31 @@ func TestAssignSizeLimit(t *testing.T) {
 		t.Fatalf("status %s error %s: %s", x.Status(), x.Error(), x.Cause())
 	}
 }
+
+// An activity task handed out again (after a crash, or a hand-out message
+// delivered twice) is recorded as started once.
+func TestActivityStartedOnce(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:a","End":true}}}`)
+	x := interp.New(sm, info(`{}`))
+	var events []interp.Event
+	step := x.Apply(interp.Start{Time: epoch})
+	events = append(events, step.Events...)
+	var task interp.RunTask
+	for _, c := range step.Commands {
+		if rt, ok := c.(interp.RunTask); ok {
+			task = rt
+		}
+	}
+	if task.TaskID == 0 {
+		t.Fatalf("no task in %v", step.Commands)
+	}
+	for _, w := range []string{"w1", "w2"} {
+		events = append(events, x.Apply(interp.TaskStarted{Time: epoch, TaskID: task.TaskID, WorkerName: w}).Events...)
+	}
+	events = append(events, x.Apply(interp.TaskSucceeded{Time: epoch, TaskID: task.TaskID, Output: value.MustParse(`{}`)}).Events...)
+	want := "ExecutionStarted TaskStateEntered ActivityScheduled ActivityStarted ActivitySucceeded TaskStateExited ExecutionSucceeded"
+	if got := types(events); got != want {
+		t.Fatalf("events:\n got %s\nwant %s", got, want)
+	}
+}

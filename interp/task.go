@@ -199,6 +199,10 @@ func regionOf(arn string) string {
 }
 
 func (x *Execution) taskStarted(t *thread, worker string) {
+	if t.started == t.taskID {
+		return // handed out again after a crash: one ActivityStarted
+	}
+	t.started = t.taskID
 	fam, _, _ := classify(t.state.Resource)
 	if fam == familyActivity {
 		x.emit(t, "ActivityStarted", ObjectDetails{value.ObjectOf("workerName", worker)})

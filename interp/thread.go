@@ -30,6 +30,7 @@ type thread struct {
 	// What the thread waits for.
 	taskID       int64
 	submitted    int64 // the task whose TaskSubmitted was recorded
+	started      int64 // the task whose ActivityStarted was recorded
 	taskToken    string
 	taskParams   any
 	fam          family // the running task's resource, classified

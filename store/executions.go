@@ -33,6 +33,9 @@ type Execution struct {
 	// Version counts the steps committed; the first step has version 1.
 	Version      int64
 	RedriveCount int
+	// Lease is the node working the execution, in stores that several
+	// nodes share (see Cluster); zero elsewhere.
+	Lease Lease
 }
 
 // Event is one history event as stored: its id and its JSON text, exactly
@@ -50,8 +53,11 @@ type Step struct {
 	// Version is the version this step creates; the execution's current
 	// version must be Version-1 or the step fails with ErrStaleVersion.
 	Version int64
-	Input   []byte  // the encoded interpreter input (journal entry)
-	Events  []Event // new history events, ids increasing
+	// Fence, when not 0, must be the fence of the execution's current
+	// lease (see Cluster) or the step fails with ErrStaleVersion.
+	Fence  int64
+	Input  []byte  // the encoded interpreter input (journal entry)
+	Events []Event // new history events, ids increasing
 	// When Status is not RUNNING the execution ended with these.
 	Status       string
 	Output       string
