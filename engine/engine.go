@@ -36,6 +36,13 @@ type Config struct {
 	// Retention is how long ended executions are kept; 0 keeps them
 	// forever.
 	Retention time.Duration
+	// Node names this engine among the nodes sharing a store (Deps.Cluster);
+	// default: the host name and a random suffix.
+	Node string
+	// LeaseTTL is how long a node's hold on an execution lasts unless
+	// renewed, so how soon the others take over from a node that died;
+	// default 15s. Leases are renewed every third of it.
+	LeaseTTL time.Duration
 }
 
 // Deps are the engine's collaborators.
@@ -47,6 +54,9 @@ type Deps struct {
 	Clock func() time.Time
 	// Seed returns a random seed for a new execution; nil means crypto/rand.
 	Seed func() uint64
+	// Cluster, when not nil, shares the work with the other engines using
+	// the same store (see cluster.go); nil runs every execution here.
+	Cluster store.Cluster
 }
 
 // Store is the storage the engine needs.
@@ -90,6 +100,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if cfg.WaitScale == 0 {
 		cfg.WaitScale = 1
 	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = 15 * time.Second
+	}
 	e := &Engine{cfg: cfg, deps: deps, active: map[string]*run{}, watchers: map[string][]watcher{}}
 	e.log = deps.Logger
 	if e.log == nil {
@@ -109,6 +122,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 			return binary.LittleEndian.Uint64(b[:])
 		}
 	}
+	if e.cfg.Node == "" {
+		e.cfg.Node = defaultNode(e.deps.Seed)
+	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.timers = newAlarmClock(e.clock, e.fireTimer)
 	e.calls = newCallbacks()
@@ -118,6 +134,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 // Start recovers every unfinished execution from the store and starts the
 // timer loop.
 func (e *Engine) Start(ctx context.Context) error {
+	if e.deps.Cluster != nil {
+		return e.startCluster(ctx)
+	}
 	running, err := e.deps.Store.RunningExecutions(ctx)
 	if err != nil {
 		return fmt.Errorf("engine: list running executions: %w", err)
@@ -127,6 +146,13 @@ func (e *Engine) Start(ctx context.Context) error {
 			e.log.Error("recover execution", "arn", ex.ARN, "err", err)
 		}
 	}
+	e.startLoops()
+	e.log.Info("engine started", "recovered", len(running))
+	return nil
+}
+
+// startLoops starts the timer loop and the retention purge.
+func (e *Engine) startLoops() {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -139,18 +165,21 @@ func (e *Engine) Start(ctx context.Context) error {
 			e.purgeLoop()
 		}()
 	}
-	e.log.Info("engine started", "recovered", len(running))
-	return nil
 }
 
 // Stop stops timers and task dispatch and waits for in-flight work. State
-// already committed stays; a later Start resumes it.
+// already committed stays; a later Start resumes it. In a cluster the
+// node's leases are handed back, so the other nodes take its executions
+// over at once.
 func (e *Engine) Stop() {
 	e.mu.Lock()
 	e.stopped = true
 	e.mu.Unlock()
 	e.cancel()
 	e.wg.Wait()
+	if e.deps.Cluster != nil {
+		e.releaseLeases()
+	}
 }
 
 func (e *Engine) isStopped() bool {

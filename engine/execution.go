@@ -28,6 +28,14 @@ type run struct {
 	tokens      map[int64]string // task id -> token, for tasks parked on one
 	invocations map[string]int   // task runs so far, by state name
 	resumed     map[int64]bool   // tasks run again after a replay
+	// fence is the execution's lease fence in a cluster (0 alone): steps
+	// carry it, so they do not commit once another node took over.
+	fence int64
+	// leasedAt is when this node got the lease; a renewal that began
+	// before it cannot tell whether the lease is still held.
+	leasedAt time.Time
+	// inbox serialises applying the execution's messages (cluster.go).
+	inbox sync.Mutex
 	// gone is set under mu when the run is dropped from memory: inputs
 	// that queued on mu meanwhile must not apply to it (after a failed
 	// commit its state is ahead of the journal).
@@ -39,7 +47,26 @@ func newRun(arn, machineName string, x *interp.Execution) *run {
 		tokens: map[int64]string{}, invocations: map[string]int{}, resumed: map[int64]bool{}}
 }
 
-// endTask forgets a task's goroutine and token.
+// finishTask forgets a task that ended, here and, in a cluster, in the
+// store.
+func (e *Engine) finishTask(r *run, id int64) {
+	token := r.tokens[id]
+	e.endTask(r, id)
+	if token != "" {
+		e.dropTokens([]string{token})
+	}
+}
+
+// finishAll forgets the tokens of an execution that ended.
+func (e *Engine) finishAll(r *run) {
+	var tokens []string
+	for _, token := range r.tokens {
+		tokens = append(tokens, token)
+	}
+	e.dropTokens(tokens)
+}
+
+// endTask forgets a task's goroutine and token in this node's memory.
 func (e *Engine) endTask(r *run, id int64) {
 	if cancel, ok := r.tasks[id]; ok {
 		cancel()
@@ -85,6 +112,10 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 	}
 	r := newRun(ex.ARN, t.machine.Name, interp.New(sm, interpInfo(ex, t.machine, in)))
 	r.testCase = t.testCase
+	if e.deps.Cluster != nil {
+		ex.Lease = store.Lease{Node: e.cfg.Node, Until: time.Now().Add(e.cfg.LeaseTTL), Fence: 1}
+		r.fence, r.leasedAt = 1, time.Now()
+	}
 	start := interp.Start{Time: now}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -96,7 +127,7 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 		}
 		// The store may have committed before failing (a lost reply): if
 		// so, run what it holds.
-		e.goTracked(func() { e.reload(ex.ARN) })
+		e.goTracked(func() { e.reload(ex.ARN, r.fence) })
 		return store.Execution{}, fmt.Errorf("create execution: %w", err)
 	}
 	r.version = 1
@@ -124,7 +155,7 @@ func (e *Engine) sameExecution(ctx context.Context, want store.Execution) (store
 
 // storeStep turns an interpreter step into the store's form.
 func (e *Engine) storeStep(r *run, in interp.Input, step interp.Step) store.Step {
-	st := store.Step{ExecutionARN: r.arn, Version: r.version + 1, Input: interp.MarshalInput(in), Status: r.x.Status()}
+	st := store.Step{ExecutionARN: r.arn, Version: r.version + 1, Fence: r.fence, Input: interp.MarshalInput(in), Status: r.x.Status()}
 	st.Events = make([]store.Event, len(step.Events))
 	var buf []byte
 	for i := range step.Events {
@@ -193,17 +224,19 @@ func (e *Engine) deliverIf(arn string, in interp.Input, valid func(*run) bool) e
 		// from what was committed.
 		e.log.Error("commit step", "arn", arn, "err", err)
 		e.forget(r)
-		e.goTracked(func() { e.reload(arn) })
+		fence := r.fence
+		e.goTracked(func() { e.reload(arn, fence) })
 		return err
 	}
 	r.version++
 	switch in := in.(type) {
 	case interp.TaskSucceeded:
-		e.endTask(r, in.TaskID)
+		e.finishTask(r, in.TaskID)
 	case interp.TaskFailed:
-		e.endTask(r, in.TaskID)
+		e.finishTask(r, in.TaskID)
 	}
 	if r.x.Status() != interp.Running {
+		e.finishAll(r)
 		e.forget(r)
 		e.goTracked(func() { e.childEnded(r.arn) })
 	}
@@ -229,10 +262,15 @@ func (e *Engine) forget(r *run) {
 	}
 }
 
-// reload rebuilds an execution from the store after a failed commit.
-func (e *Engine) reload(arn string) {
+// reload rebuilds an execution from the store after a failed commit. In a
+// cluster it does so only while this node still holds the lease it had
+// (fence): a stale step usually means another node took over.
+func (e *Engine) reload(arn string, fence int64) {
 	ex, err := e.deps.Store.GetExecution(e.ctx, arn)
 	if err != nil || ex.Status != interp.Running {
+		return
+	}
+	if e.deps.Cluster != nil && (ex.Lease.Node != e.cfg.Node || ex.Lease.Fence != fence) {
 		return
 	}
 	if err := e.recover(e.ctx, ex); err != nil {
@@ -259,7 +297,7 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 		case interp.RunTask:
 			e.runTask(r, c)
 		case interp.CancelTask:
-			e.endTask(r, c.TaskID)
+			e.finishTask(r, c.TaskID)
 			e.stopChildren(r.arn, c.TaskID)
 		case interp.SetTimer:
 			e.timers.add(r.arn, c.TimerID, e.due(stepTime, c.At))
@@ -281,12 +319,12 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		}
 		r.tokens[rt.TaskID] = rt.Token
 		if p.activity != "" && r.testCase == "" {
-			e.calls.park(rt.Token, p)
+			e.parkTask(rt.Token, p)
 			r.invocations[rt.StateName]++
 			return
 		}
 		if p.activity == "" {
-			e.calls.park(rt.Token, p)
+			e.parkTask(rt.Token, p)
 		}
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -317,7 +355,7 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		if task.Token != "" && !isMock {
 			if isActivity(task.Resource) {
 				// Not mocked after all: hand it to the workers.
-				e.calls.park(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)})
+				e.parkTask(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)})
 				return
 			}
 			if err == nil {
@@ -338,11 +376,17 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 	})
 }
 
-// fireTimer delivers a due timer in the background: each delivery waits
-// for its step's commit, and timers due together should share a group
-// commit rather than queue behind each other's fsync.
-func (e *Engine) fireTimer(arn string, id int64) {
-	e.goTracked(func() { e.deliver(arn, interp.TimerFired{Time: e.clock().UTC(), TimerID: id}) })
+// fireTimer delivers an execution's due timers in the background: each
+// delivery waits for its step's commit, and timers of different executions
+// due together should share a group commit rather than queue behind each
+// other's fsync. One execution's timers are delivered one after another,
+// in the order they were due.
+func (e *Engine) fireTimer(arn string, ids []int64) {
+	e.goTracked(func() {
+		for _, id := range ids {
+			e.deliver(arn, interp.TimerFired{Time: e.clock().UTC(), TimerID: id})
+		}
+	})
 }
 
 // recover rebuilds a running execution from its journal and resumes what
@@ -373,7 +417,7 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 		}
 	}
 	r := newRun(ex.ARN, sm.Name, interp.New(def, interpInfo(ex, sm, in)))
-	r.version = ex.Version
+	r.version, r.fence = ex.Version, ex.Lease.Fence
 	out, _ := interp.Replay(r.x, journal)
 	for name, n := range out.Invocations {
 		r.invocations[name] = n
@@ -389,20 +433,39 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 	// outstanding work is resumed (that work was computed without it).
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.leasedAt = time.Now()
 	e.mu.Lock()
+	old := e.active[r.arn]
 	e.active[r.arn] = r
 	e.mu.Unlock()
+	if old != nil {
+		// This node lost the lease and took it back: the old run's
+		// timers and tasks belong to a stale copy.
+		old.mu.Lock()
+		old.gone = true
+		e.timers.removeAll(r.arn)
+		for id := range old.tasks {
+			e.endTask(old, id)
+		}
+		for id := range old.tokens {
+			e.endTask(old, id)
+		}
+		old.mu.Unlock()
+	}
 	var setAt map[int64]time.Time
 	if len(out.Timers) > 0 && e.cfg.WaitScale > 0 && e.cfg.WaitScale != 1 {
 		setAt = timersSetAt(ex.Definition, interpInfo(ex, sm, in), journal)
 	}
+	due := make(map[int64]time.Time, len(out.Timers))
 	for _, t := range out.Timers {
 		from, ok := setAt[t.TimerID]
 		if !ok {
 			from = stepTime
 		}
-		e.timers.add(r.arn, t.TimerID, e.due(from, t.At))
+		due[t.TimerID] = e.due(from, t.At)
 	}
+	// Armed together: timers already overdue then fire in their order.
+	e.timers.addAll(r.arn, due)
 	for _, t := range out.Tasks {
 		r.invocations[t.StateName]-- // it is run again, not anew
 		r.resumed[t.TaskID] = true
@@ -472,7 +535,11 @@ func nameOf(arn string) string {
 // StopExecution aborts a running execution.
 func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (time.Time, error) {
 	now := e.clock().UTC()
-	err := e.deliver(arn, interp.Stop{Time: now, Error: errName, Cause: cause})
+	stop := interp.Stop{Time: now, Error: errName, Cause: cause}
+	if e.deps.Cluster != nil && !e.isLocal(arn) {
+		return e.stopRemote(ctx, arn, stop)
+	}
+	err := e.deliver(arn, stop)
 	if err == nil {
 		return now, nil
 	}

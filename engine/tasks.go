@@ -88,6 +88,28 @@ func (c *callbacks) lookup(token string) (parked, bool) {
 	return p, ok
 }
 
+// notify wakes the pollers of an activity.
+func (c *callbacks) notify(activity string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.wake[activity]; ok {
+		close(ch)
+		delete(c.wake, activity)
+	}
+}
+
+// waiter returns a channel closed when notify is next called for activity.
+func (c *callbacks) waiter(activity string) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, ok := c.wake[activity]
+	if !ok {
+		ch = make(chan struct{})
+		c.wake[activity] = ch
+	}
+	return ch
+}
+
 // take hands the next task of an activity to a worker, or returns a
 // channel closed when one may have arrived.
 func (c *callbacks) take(activity string) (string, parked, <-chan struct{}) {
@@ -122,6 +144,9 @@ func waitsForCallback(resource string) bool {
 func (e *Engine) GetActivityTask(ctx context.Context, activityARN, worker string) (token, input string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, MaxActivityPoll)
 	defer cancel()
+	if e.deps.Cluster != nil {
+		return e.takeActivityTask(ctx, activityARN, worker)
+	}
 	for {
 		token, p, wait := e.calls.take(activityARN)
 		if token != "" {
@@ -146,39 +171,52 @@ func (e *Engine) tokenTask(token string) (parked, error) {
 	if ok {
 		return p, nil
 	}
+	return parked{}, unknownToken(token)
+}
+
+// unknownToken tells a token whose task ended from one Cairn never issued.
+func unknownToken(token string) error {
 	if len(token) == 64 && strings.Trim(token, "0123456789abcdef") == "" {
-		return parked{}, fmt.Errorf("%w: the task for this token is no longer running", ErrTaskDoesNotExist)
+		return fmt.Errorf("%w: the task for this token is no longer running", ErrTaskDoesNotExist)
 	}
-	return parked{}, fmt.Errorf("%w: the token is not one Cairn issued", ErrInvalidToken)
+	return fmt.Errorf("%w: the token is not one Cairn issued", ErrInvalidToken)
+}
+
+// answer applies an answer sent with a task token: on this node, or in a
+// cluster through the store to whichever node works the execution. final
+// answers (success, failure) consume the token.
+func (e *Engine) answer(ctx context.Context, token string, final bool, input func(taskID int64) interp.Input) error {
+	if e.deps.Cluster != nil {
+		return e.answerCluster(ctx, token, final, input)
+	}
+	p, err := e.tokenTask(token)
+	if err != nil {
+		return err
+	}
+	return e.deliverToken(token, p, input(p.taskID))
 }
 
 // SendTaskSuccess completes the task a token names with output (JSON).
 func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) error {
-	p, err := e.tokenTask(token)
-	if err != nil {
-		return err
-	}
 	out, err := value.ParseString(output)
 	if err != nil {
 		return fmt.Errorf("invalid output: %w", err)
 	}
-	return e.deliverToken(token, p, interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: p.taskID, Output: out})
+	return e.answer(ctx, token, true, func(id int64) interp.Input {
+		return interp.TaskSucceeded{Time: e.clock().UTC(), TaskID: id, Output: out}
+	})
 }
 
 // SendTaskFailure fails the task a token names.
 func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause string) error {
-	p, err := e.tokenTask(token)
-	if err != nil {
-		return err
-	}
-	return e.deliverToken(token, p, interp.TaskFailed{Time: e.clock().UTC(), TaskID: p.taskID, Error: errName, Cause: cause})
+	return e.answer(ctx, token, true, func(id int64) interp.Input {
+		return interp.TaskFailed{Time: e.clock().UTC(), TaskID: id, Error: errName, Cause: cause}
+	})
 }
 
 // SendTaskHeartbeat records a heartbeat for the task a token names.
 func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
-	p, err := e.tokenTask(token)
-	if err != nil {
-		return err
-	}
-	return e.deliverToken(token, p, interp.TaskHeartbeat{Time: e.clock().UTC(), TaskID: p.taskID})
+	return e.answer(ctx, token, false, func(id int64) interp.Input {
+		return interp.TaskHeartbeat{Time: e.clock().UTC(), TaskID: id}
+	})
 }

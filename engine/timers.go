@@ -23,7 +23,8 @@ type armed struct {
 // so a parked execution costs a heap entry, not a goroutine.
 type alarmClock struct {
 	clock func() time.Time
-	fire  func(arn string, id int64)
+	// fire delivers an execution's due timers, in the order they were due.
+	fire func(arn string, ids []int64)
 
 	mu    sync.Mutex
 	heap  armedHeap
@@ -31,7 +32,7 @@ type alarmClock struct {
 	wake  chan struct{}
 }
 
-func newAlarmClock(clock func() time.Time, fire func(string, int64)) *alarmClock {
+func newAlarmClock(clock func() time.Time, fire func(string, []int64)) *alarmClock {
 	return &alarmClock{clock: clock, fire: fire, byKey: map[timerKey]*armed{}, wake: make(chan struct{}, 1)}
 }
 
@@ -43,6 +44,28 @@ func (q *alarmClock) add(arn string, id int64, due time.Time) {
 		heap.Fix(&q.heap, a.idx)
 	} else {
 		a := &armed{key: k, due: due}
+		heap.Push(&q.heap, a)
+		q.byKey[k] = a
+	}
+	q.mu.Unlock()
+	q.poke()
+}
+
+// addAll arms several timers of an execution at once, so that the loop
+// sees all of those already due together.
+func (q *alarmClock) addAll(arn string, due map[int64]time.Time) {
+	if len(due) == 0 {
+		return
+	}
+	q.mu.Lock()
+	for id, at := range due {
+		k := timerKey{arn, id}
+		if a, ok := q.byKey[k]; ok {
+			a.due = at
+			heap.Fix(&q.heap, a.idx)
+			continue
+		}
+		a := &armed{key: k, due: at}
 		heap.Push(&q.heap, a)
 		q.byKey[k] = a
 	}
@@ -103,8 +126,19 @@ func (q *alarmClock) loop(ctx context.Context) {
 			wait = q.heap[0].due.Sub(now)
 		}
 		q.mu.Unlock()
+		// Timers of one execution that are due together (after a
+		// takeover, several may be overdue) fire in their order, so the
+		// history is the one they would have made on time.
+		var arns []string
+		byARN := map[string][]int64{}
 		for _, k := range due {
-			q.fire(k.arn, k.id)
+			if byARN[k.arn] == nil {
+				arns = append(arns, k.arn)
+			}
+			byARN[k.arn] = append(byARN[k.arn], k.id)
+		}
+		for _, arn := range arns {
+			q.fire(arn, byARN[arn])
 		}
 		if len(due) > 0 {
 			continue

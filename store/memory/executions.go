@@ -45,6 +45,9 @@ func check(x *execution, st store.Step) error {
 	if x == nil {
 		return fmt.Errorf("commit step of %s: %w", st.ExecutionARN, store.ErrNotFound)
 	}
+	if st.Fence != 0 && st.Fence != x.e.Lease.Fence {
+		return fmt.Errorf("commit step %d of %s: fence %d, lease has %d: %w", st.Version, st.ExecutionARN, st.Fence, x.e.Lease.Fence, store.ErrStaleVersion)
+	}
 	if st.Version != x.e.Version+1 {
 		return fmt.Errorf("commit step %d of %s (at %d): %w", st.Version, st.ExecutionARN, x.e.Version, store.ErrStaleVersion)
 	}

@@ -23,6 +23,7 @@ type Store struct {
 	activities map[string]store.Activity
 	tags       map[string][]store.Tag
 	executions map[string]*execution
+	cluster    cluster
 	closed     bool
 }
 

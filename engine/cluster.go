@@ -1,0 +1,434 @@
+package engine
+
+// Several engines (nodes) share one store when Deps.Cluster is set. Each
+// running Standard execution is worked by the node holding its lease
+// (store.Lease): the node that started it, or the one that claimed it after
+// its holder stopped renewing. Every step carries the lease's fence, so a
+// node that lost its lease cannot commit, even if it has not noticed yet.
+//
+// A node's cluster loop renews its leases every third of LeaseTTL (and
+// drops from memory the executions it no longer holds), claims executions
+// whose lease expired (replaying their journals, as after a restart),
+// applies its inbox and polls for children of .sync tasks that ended on
+// another node. Store signals (LISTEN/NOTIFY in PostgreSQL) wake it early.
+//
+// Anything that reaches an execution from outside its node goes through
+// the store: SendTask* answers, activity hand-outs and StopExecution are
+// queued as messages (store.Message) and applied by the holder in order.
+// Task tokens are recorded in the store, so any node can route an answer,
+// and activity tasks are handed out from there (FOR UPDATE SKIP LOCKED), so
+// a worker polling any node gets each task once.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/store"
+)
+
+const (
+	// claimBatch is how many executions one claim takes; claimRounds
+	// bounds the batches per loop turn, so a node taking over a large
+	// backlog still renews its own leases on time.
+	claimBatch  = 64
+	claimRounds = 8
+	// activityRepoll is how often a waiting GetActivityTask looks again
+	// in case a signal was missed.
+	activityRepoll = 2 * time.Second
+	// sweepEvery is how many loop ticks pass between sweeps of tasks and
+	// messages left behind by executions that ended.
+	sweepEvery = 30
+)
+
+// defaultNode names a node: its host and a random suffix, so two processes
+// on one host differ.
+func defaultNode(seed func() uint64) string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "cairn"
+	}
+	return fmt.Sprintf("%s-%06x", host, seed()&0xffffff)
+}
+
+// startCluster starts a node: it takes back any leases a previous process
+// with its name held, claims what is free and starts the loops.
+func (e *Engine) startCluster(ctx context.Context) error {
+	cl := e.deps.Cluster
+	sigs, err := cl.Listen(e.ctx)
+	if err != nil {
+		return fmt.Errorf("engine: listen: %w", err)
+	}
+	if err := cl.ReleaseLeases(ctx, e.cfg.Node, nil); err != nil {
+		return fmt.Errorf("engine: release old leases: %w", err)
+	}
+	claimed, err := e.claim(ctx)
+	if err != nil {
+		return fmt.Errorf("engine: claim executions: %w", err)
+	}
+	e.startLoops()
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.clusterLoop(sigs)
+	}()
+	e.log.Info("engine started", "node", e.cfg.Node, "lease", e.cfg.LeaseTTL, "claimed", claimed)
+	return nil
+}
+
+// Node returns the engine's node name.
+func (e *Engine) Node() string { return e.cfg.Node }
+
+func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
+	tick := time.NewTicker(e.cfg.LeaseTTL / 3)
+	defer tick.Stop()
+	lastRenew := time.Now()
+	for n := 1; ; {
+		select {
+		case <-e.ctx.Done():
+			return
+		case sig, ok := <-sigs:
+			if !ok {
+				sigs = nil // the store stopped listening: poll only
+				continue
+			}
+			switch sig.Kind {
+			case store.SignalWork:
+				e.claim(e.ctx)
+			case store.SignalInbox:
+				if sig.Arg == e.cfg.Node {
+					e.drainAll()
+				}
+			case store.SignalActivity:
+				e.calls.notify(sig.Arg)
+			}
+		case <-tick.C:
+			e.renew(&lastRenew)
+			if _, err := e.claim(e.ctx); err != nil && e.ctx.Err() == nil {
+				e.log.Warn("claim executions", "err", err)
+			}
+			e.drainAll()
+			e.checkWatchers()
+			if n++; n%sweepEvery == 0 {
+				if _, err := e.deps.Cluster.Sweep(e.ctx); err != nil && e.ctx.Err() == nil {
+					e.log.Warn("sweep", "err", err)
+				}
+			}
+		}
+	}
+}
+
+// runs returns the executions in memory.
+func (e *Engine) runs() []*run {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]*run, 0, len(e.active))
+	for _, r := range e.active {
+		out = append(out, r)
+	}
+	return out
+}
+
+// isLocal reports whether this node works the execution.
+func (e *Engine) isLocal(arn string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.active[arn] != nil
+}
+
+// renew extends this node's leases and drops the executions whose lease
+// it lost. When renewing has failed for a whole LeaseTTL the leases have
+// expired, and every execution is dropped.
+func (e *Engine) renew(last *time.Time) {
+	began := time.Now()
+	held, err := e.deps.Cluster.RenewLeases(e.ctx, e.cfg.Node, began.Add(e.cfg.LeaseTTL))
+	if err != nil {
+		if e.ctx.Err() != nil {
+			return
+		}
+		e.log.Warn("renew leases", "err", err)
+		if began.Sub(*last) < e.cfg.LeaseTTL {
+			return
+		}
+		held = nil
+	} else {
+		*last = began
+	}
+	for _, r := range e.runs() {
+		r.mu.Lock()
+		// A lease taken after the renewal began may not show in held.
+		if !r.gone && r.leasedAt.Before(began) && held[r.arn] != r.fence {
+			e.log.Warn("lease lost", "arn", r.arn, "fence", r.fence)
+			e.forget(r)
+		}
+		r.mu.Unlock()
+	}
+}
+
+// claim takes over executions whose lease expired and resumes them.
+func (e *Engine) claim(ctx context.Context) (int, error) {
+	total := 0
+	for range claimRounds {
+		now := time.Now()
+		exs, err := e.deps.Cluster.ClaimExecutions(ctx, e.cfg.Node, now, now.Add(e.cfg.LeaseTTL), claimBatch)
+		if err != nil {
+			return total, err
+		}
+		for _, ex := range exs {
+			if err := e.recover(ctx, ex); err != nil {
+				e.log.Error("recover claimed execution", "arn", ex.ARN, "err", err)
+				continue
+			}
+			e.log.Info("claimed execution", "arn", ex.ARN, "fence", ex.Lease.Fence, "from", ex.Lease.Node)
+			e.drain(ex.ARN)
+		}
+		total += len(exs)
+		if len(exs) < claimBatch {
+			break
+		}
+	}
+	return total, nil
+}
+
+// releaseLeases hands this node's leases back when it stops.
+func (e *Engine) releaseLeases() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.deps.Cluster.ReleaseLeases(ctx, e.cfg.Node, nil); err != nil {
+		e.log.Warn("release leases", "err", err)
+	}
+}
+
+// drainAll applies the messages queued for this node's executions.
+func (e *Engine) drainAll() {
+	msgs, err := e.deps.Cluster.Inbox(e.ctx, e.cfg.Node, "")
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Warn("read inbox", "err", err)
+		}
+		return
+	}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		if !seen[m.ExecutionARN] {
+			seen[m.ExecutionARN] = true
+			e.drain(m.ExecutionARN)
+		}
+	}
+}
+
+// drain applies an execution's queued messages in order, if this node
+// works it. A message is deleted once applied, or dropped when the input
+// no longer applies (its task ended); messages stay queued for the next
+// holder when this node loses the execution midway. A node that dies
+// between a step and the deletion leaves a message the next holder
+// applies again: the interpreter ignores an answer for a task that ended
+// and a second start of a task, and a second heartbeat only re-arms its
+// timer.
+func (e *Engine) drain(arn string) {
+	e.mu.Lock()
+	r := e.active[arn]
+	e.mu.Unlock()
+	if r == nil {
+		return
+	}
+	r.inbox.Lock()
+	defer r.inbox.Unlock()
+	msgs, err := e.deps.Cluster.Inbox(e.ctx, "", arn)
+	if err != nil {
+		return
+	}
+	var done []int64
+	for _, m := range msgs {
+		in, err := interp.UnmarshalInput(m.Input)
+		if err != nil {
+			e.log.Error("bad message", "arn", arn, "id", m.ID, "err", err)
+			done = append(done, m.ID)
+			continue
+		}
+		var valid func(*run) bool
+		if m.Token != "" {
+			id := taskIDOf(in)
+			valid = func(r *run) bool { return r.tokens[id] == m.Token }
+		}
+		if err := e.deliverIf(arn, in, valid); err != nil && !e.isLocal(arn) {
+			break // lost or ended meanwhile: leave the rest to the holder
+		}
+		done = append(done, m.ID)
+	}
+	if len(done) > 0 {
+		if err := e.deps.Cluster.DeleteMessages(e.ctx, done); err != nil && e.ctx.Err() == nil {
+			e.log.Warn("delete messages", "arn", arn, "err", err)
+		}
+	}
+}
+
+// taskIDOf returns the task an input answers.
+func taskIDOf(in interp.Input) int64 {
+	switch in := in.(type) {
+	case interp.TaskStarted:
+		return in.TaskID
+	case interp.TaskSucceeded:
+		return in.TaskID
+	case interp.TaskFailed:
+		return in.TaskID
+	case interp.TaskHeartbeat:
+		return in.TaskID
+	case interp.TaskSubmitted:
+		return in.TaskID
+	}
+	return 0
+}
+
+// parkTask keeps a task waiting for its token: in memory and, in a
+// cluster, in the store, where any node finds it and where activity tasks
+// are handed to workers. It returns once the store has it, before the
+// token can leave this node.
+func (e *Engine) parkTask(token string, p parked) {
+	if e.deps.Cluster == nil {
+		e.calls.park(token, p)
+		return
+	}
+	local := p
+	local.activity = "" // handed out from the store, not from memory
+	e.calls.park(token, local)
+	ref := store.TaskRef{Token: token, ExecutionARN: p.execution, TaskID: p.taskID, Activity: p.activity, Input: p.input}
+	for try := 1; ; try++ {
+		err := e.deps.Cluster.PutTask(e.ctx, ref)
+		if err == nil || e.ctx.Err() != nil {
+			return
+		}
+		if try == 3 {
+			// The next holder records it again when it replays.
+			e.log.Error("record task token", "arn", p.execution, "err", err)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// dropTokens forgets, in the store, tokens whose tasks ended. A token left
+// behind (this node stopped first) is swept once its execution ends.
+func (e *Engine) dropTokens(tokens []string) {
+	if e.deps.Cluster == nil || len(tokens) == 0 {
+		return
+	}
+	e.goTracked(func() {
+		if err := e.deps.Cluster.DeleteTasks(e.ctx, tokens); err != nil && e.ctx.Err() == nil {
+			e.log.Warn("delete task tokens", "err", err)
+		}
+	})
+}
+
+// answerCluster queues a SendTask* answer for the execution's holder; a
+// final answer consumes the token in the same transaction, so two answers
+// to one token are never both accepted. When this node is the holder it
+// applies the answer before returning.
+func (e *Engine) answerCluster(ctx context.Context, token string, final bool, input func(taskID int64) interp.Input) error {
+	cl := e.deps.Cluster
+	var ref store.TaskRef
+	if p, ok := e.calls.lookup(token); ok {
+		ref.ExecutionARN, ref.TaskID = p.execution, p.taskID
+	} else {
+		var err error
+		if ref, err = cl.Task(ctx, token); errors.Is(err, store.ErrNotFound) {
+			return unknownToken(token)
+		} else if err != nil {
+			return err
+		}
+	}
+	m := store.Message{ExecutionARN: ref.ExecutionARN, Input: interp.MarshalInput(input(ref.TaskID)), Token: token}
+	if _, err := cl.Send(ctx, m, final); errors.Is(err, store.ErrNotFound) {
+		return unknownToken(token)
+	} else if err != nil {
+		return err
+	}
+	if e.isLocal(ref.ExecutionARN) {
+		e.drain(ref.ExecutionARN)
+	}
+	return nil
+}
+
+// takeActivityTask is GetActivityTask in a cluster: the task comes from the
+// store, and its start goes to the execution's holder as a message.
+func (e *Engine) takeActivityTask(ctx context.Context, activity, worker string) (string, string, error) {
+	cl := e.deps.Cluster
+	for {
+		wake := e.calls.waiter(activity) // before taking: a task put meanwhile wakes it
+		ref, err := cl.TakeActivityTask(ctx, activity)
+		switch {
+		case err == nil:
+			started := interp.TaskStarted{Time: e.clock().UTC(), TaskID: ref.TaskID, WorkerName: worker}
+			m := store.Message{ExecutionARN: ref.ExecutionARN, Input: interp.MarshalInput(started), Token: ref.Token}
+			if _, err := cl.Send(e.ctx, m, false); err != nil {
+				return "", "", fmt.Errorf("activity task started: %w", err)
+			}
+			if e.isLocal(ref.ExecutionARN) {
+				e.drain(ref.ExecutionARN)
+			}
+			return ref.Token, ref.Input, nil
+		case !errors.Is(err, store.ErrNotFound):
+			if ctx.Err() != nil || e.ctx.Err() != nil {
+				return "", "", nil
+			}
+			return "", "", err
+		}
+		select {
+		case <-wake:
+		case <-time.After(activityRepoll):
+		case <-ctx.Done():
+			return "", "", nil
+		case <-e.ctx.Done():
+			return "", "", nil
+		}
+	}
+}
+
+// stopRemote stops an execution another node works (or none does, until
+// its lease expires): the Stop is queued for the holder, and the caller
+// waits a little for it to apply, so a DescribeExecution that follows sees
+// the execution ABORTED.
+func (e *Engine) stopRemote(ctx context.Context, arn string, stop interp.Stop) (time.Time, error) {
+	ex, err := e.deps.Store.GetExecution(ctx, arn)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s", ErrExecutionNotFound, arn)
+	}
+	if ex.Status != interp.Running {
+		return ex.StopDate, nil
+	}
+	if _, err := e.deps.Cluster.Send(ctx, store.Message{ExecutionARN: arn, Input: interp.MarshalInput(stop)}, false); err != nil {
+		return time.Time{}, err
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 5 * time.Millisecond; time.Now().Before(deadline); delay = min(2*delay, 200*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return stop.Time, nil
+		case <-time.After(delay):
+		}
+		if ex, err := e.deps.Store.GetExecution(ctx, arn); err == nil && ex.Status != interp.Running {
+			return ex.StopDate, nil
+		}
+	}
+	return stop.Time, nil
+}
+
+// checkWatchers answers parents whose .sync child ended on another node.
+func (e *Engine) checkWatchers() {
+	e.mu.Lock()
+	children := make([]string, 0, len(e.watchers))
+	for child := range e.watchers {
+		if e.active[child] == nil {
+			children = append(children, child)
+		}
+	}
+	e.mu.Unlock()
+	for _, child := range children {
+		if ex, err := e.deps.Store.GetExecution(e.ctx, child); err == nil && ex.Status != interp.Running {
+			e.childEnded(child)
+		}
+	}
+}
