@@ -20,6 +20,7 @@ import (
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/asl"
 	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/store"
 )
 
 // Config is what a server needs to know. The zero value serves on
@@ -41,8 +42,16 @@ type Config struct {
 	Retention time.Duration
 	// Store chooses the store when Deps.Store is nil: "" is SQLite in
 	// DataDir; a postgres:// (or postgresql://) URL is that PostgreSQL
-	// database (store/postgres).
+	// database (store/postgres), which several servers may share: each
+	// execution is worked by one of them at a time (see engine/cluster.go).
 	Store string
+	// Node names this server among those sharing a PostgreSQL store;
+	// default: the host name and a random suffix. Names must differ.
+	Node string
+	// LeaseTTL is how long a server's hold on an execution lasts unless
+	// renewed: how soon the others take over from a server that died.
+	// Default 15s.
+	LeaseTTL time.Duration
 }
 
 // Deps are optional collaborators; zero values get defaults.
@@ -86,15 +95,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // Start opens the store, recovers unfinished executions and starts
 // serving.
 func (s *Server) Start(ctx context.Context) error {
+	var cluster store.Cluster
 	if s.deps.Store == nil {
 		st, err := openStore(ctx, s.cfg)
 		if err != nil {
 			return err
 		}
 		s.deps.Store, s.ownsDB = st, true
+		if cl, ok := st.(store.Cluster); ok && isPostgresURL(s.cfg.Store) {
+			cluster = cl // a PostgreSQL store may be shared
+		}
 	}
-	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale, Retention: s.cfg.Retention},
-		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger})
+	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale,
+		Retention: s.cfg.Retention, Node: s.cfg.Node, LeaseTTL: s.cfg.LeaseTTL},
+		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger, Cluster: cluster})
 	if err != nil {
 		return err
 	}
@@ -137,6 +151,9 @@ func (s *Server) Start(ctx context.Context) error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // URL returns the endpoint URL for AWS clients.
+// Node returns the server's node name (meaningful with a shared store).
+func (s *Server) Node() string { return s.engine.Node() }
+
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
 // Engine returns the server's engine.

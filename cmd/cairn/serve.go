@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/cairn-sfn/cairn/server"
 )
@@ -25,6 +26,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.WaitScale, "wait-scale", 1, "scale real waiting for Wait states, retries and timeouts (0: do not wait)")
 	fs.DurationVar(&cfg.Retention, "retention", 0, "delete ended executions older than this `duration` (0: keep them)")
 	fs.StringVar(&cfg.Store, "store", "", "store `URL`: empty for SQLite in --data-dir, or postgres://user:password@host:5432/db")
+	fs.StringVar(&cfg.Node, "node", "", "this server's `name` among those sharing a PostgreSQL store (default: host name and a random suffix)")
+	fs.DurationVar(&cfg.LeaseTTL, "lease", 15*time.Second, "with a PostgreSQL store: how long a server's hold on an execution lasts unless renewed (how soon others take over from a dead server)")
 	tasks := addIntegrationFlags(fs)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -53,7 +56,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	where := cfg.DataDir
 	if cfg.Store != "" {
-		where = "PostgreSQL"
+		where = "PostgreSQL, node " + srv.Node()
 	}
 	fmt.Fprintf(stdout, "cairn serving the Step Functions API on %s (data in %s)\n", srv.URL(), where)
 	<-ctx.Done()
