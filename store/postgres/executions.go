@@ -14,18 +14,23 @@ import (
 	"github.com/cairn-sfn/cairn/store/internal/cursor"
 )
 
+// execColumns are what scanExecution reads, from e (executions) and s
+// (execution_specs).
+const execColumns = `e.arn, e.state_machine_arn, e.version_arn, e.alias_arn, e.name, e.status, s.definition,
+	e.role_arn, s.input, e.output, e.error, e.cause, e.trace_header, e.seed, e.start_date, e.stop_date, e.version,
+	e.redrive_count, e.owner, e.lease_until, e.fence`
+
 // execSelect reads whole executions; callers add WHERE and ORDER BY on
 // columns of e.
-const execSelect = `SELECT e.arn, e.state_machine_arn, e.version_arn, e.alias_arn, e.name, e.status, s.definition,
-	e.role_arn, s.input, e.output, e.error, e.cause, e.trace_header, e.seed, e.start_date, e.stop_date, e.version,
-	e.redrive_count FROM executions e JOIN execution_specs s ON s.execution_id = e.id`
+const execSelect = `SELECT ` + execColumns + ` FROM executions e JOIN execution_specs s ON s.execution_id = e.id`
 
 func scanExecution(r pgx.Row) (store.Execution, error) {
 	var e store.Execution
-	var seed, start, stop int64
+	var seed, start, stop, until int64
 	err := r.Scan(&e.ARN, &e.StateMachineARN, &e.VersionARN, &e.AliasARN, &e.Name, &e.Status, &e.Definition, &e.RoleARN,
-		&e.Input, &e.Output, &e.Error, &e.Cause, &e.TraceHeader, &seed, &start, &stop, &e.Version, &e.RedriveCount)
-	e.Seed, e.StartDate, e.StopDate = uint64(seed), fromNanos(start), fromNanos(stop)
+		&e.Input, &e.Output, &e.Error, &e.Cause, &e.TraceHeader, &seed, &start, &stop, &e.Version, &e.RedriveCount,
+		&e.Lease.Node, &until, &e.Lease.Fence)
+	e.Seed, e.StartDate, e.StopDate, e.Lease.Until = uint64(seed), fromNanos(start), fromNanos(stop), fromNanos(until)
 	return e, err
 }
 
@@ -211,10 +216,12 @@ func (s *Store) PurgeExecutions(ctx context.Context, before time.Time) (int, err
 				DELETE FROM executions WHERE id IN (
 					SELECT id FROM executions WHERE status <> 'RUNNING' AND stop_date < $1
 					LIMIT $2 FOR UPDATE SKIP LOCKED)
-				RETURNING id),
+				RETURNING id, arn),
 			ev AS (DELETE FROM execution_events WHERE execution_id IN (SELECT id FROM gone)),
 			j AS (DELETE FROM execution_journal WHERE execution_id IN (SELECT id FROM gone)),
-			sp AS (DELETE FROM execution_specs WHERE execution_id IN (SELECT id FROM gone))
+			sp AS (DELETE FROM execution_specs WHERE execution_id IN (SELECT id FROM gone)),
+			t AS (DELETE FROM cluster_tasks WHERE execution_arn IN (SELECT arn FROM gone)),
+			m AS (DELETE FROM cluster_messages WHERE execution_arn IN (SELECT arn FROM gone))
 			SELECT count(*) FROM gone`, nanos(before), purgeChunk).Scan(&n)
 		if err != nil {
 			return total, fmt.Errorf("purge executions: %w", err)

@@ -1,6 +1,10 @@
 package postgres
 
-import "context"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
 
 // Batches reports how many group transactions s has committed.
 func Batches(s *Store) int64 { return s.gc.batches.Load() }
@@ -9,3 +13,6 @@ func Batches(s *Store) int64 { return s.gc.batches.Load() }
 func OpenWriters(ctx context.Context, connString string, n int) (*Store, error) {
 	return open(ctx, connString, n)
 }
+
+// Pool returns s's connection pool.
+func Pool(s *Store) *pgxpool.Pool { return s.pool }

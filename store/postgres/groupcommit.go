@@ -43,8 +43,8 @@ const batchTimeout = time.Minute
 // the new id, NULL when the ARN is taken.
 const createSQL = `WITH e AS (
 	INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output,
-		error, cause, trace_header, seed, start_date, stop_date, version, redrive_count)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		error, cause, trace_header, seed, start_date, stop_date, version, redrive_count, owner, lease_until, fence)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $23, $24)
 	ON CONFLICT (arn) DO NOTHING RETURNING id),
 sp AS (INSERT INTO execution_specs (execution_id, definition, input) SELECT id, $17, $18 FROM e),
 j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, $15, $19 FROM e WHERE $19::bytea IS NOT NULL),
@@ -56,13 +56,16 @@ SELECT (SELECT id FROM e), NULL::bigint`
 // execution when end is set). It returns one row: the execution's id when
 // the step committed, else NULL and the current version (NULL too when
 // the execution does not exist). The version is read from the statement's
-// snapshot, from before its own UPDATE.
+// snapshot, from before its own UPDATE. A fence ($6) other than 0 must be
+// the execution's; a mismatch, like a stale version, leaves the id NULL and
+// the version set, which outcome reports as store.ErrStaleVersion.
 func stepSQL(end bool) string {
 	set := `version = $2`
 	if end {
-		set += `, status = $6, output = $7, error = $8, cause = $9, stop_date = $10`
+		set += `, status = $7, output = $8, error = $9, cause = $10, stop_date = $11`
 	}
-	return `WITH u AS (UPDATE executions SET ` + set + ` WHERE arn = $1 AND version = $2 - 1 RETURNING id),
+	return `WITH u AS (UPDATE executions SET ` + set + ` WHERE arn = $1 AND version = $2 - 1 AND ($6 = 0 OR fence = $6)
+	RETURNING id),
 j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, $2, $3 FROM u WHERE $3::bytea IS NOT NULL),
 ev AS (INSERT INTO execution_events (execution_id, id, body)
 	SELECT u.id, x.id, x.body FROM u, unnest($4::bigint[], $5::bytea[]) AS x (id, body))
@@ -324,17 +327,19 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 
 // roundSQL commits several steps of distinct executions, given as arrays
 // (one element per step, then one per event with its step's ordinality).
-// It returns one row per step, as stepSQL does, with the ordinality first.
+// It returns one row per step, as stepSQL does, with the ordinality first;
+// a step's fence is checked as in stepSQL.
 const roundSQL = `WITH s AS (
 	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-		$8::text[], $9::bigint[]) WITH ORDINALITY AS s (arn, version, input, ends, status, output, error, cause, stop_date, k)),
+		$8::text[], $9::bigint[], $13::bigint[])
+		WITH ORDINALITY AS s (arn, version, input, ends, status, output, error, cause, stop_date, fence, k)),
 u AS (UPDATE executions e SET version = s.version,
 		status = CASE WHEN s.ends THEN s.status ELSE e.status END,
 		output = CASE WHEN s.ends THEN s.output ELSE e.output END,
 		error = CASE WHEN s.ends THEN s.error ELSE e.error END,
 		cause = CASE WHEN s.ends THEN s.cause ELSE e.cause END,
 		stop_date = CASE WHEN s.ends THEN s.stop_date ELSE e.stop_date END
-	FROM s WHERE e.arn = s.arn AND e.version = s.version - 1
+	FROM s WHERE e.arn = s.arn AND e.version = s.version - 1 AND (s.fence = 0 OR e.fence = s.fence)
 	RETURNING e.id, s.k, s.version, s.input),
 j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, version, input FROM u WHERE input IS NOT NULL),
 ev AS (INSERT INTO execution_events (execution_id, id, body)
@@ -344,13 +349,13 @@ SELECT s.k, u.id, c.version FROM s LEFT JOIN u ON u.k = s.k LEFT JOIN executions
 // queueRound adds the round statement of ops[round] to b.
 func queueRound(b *pgx.Batch, ops []op, round []int) {
 	n := len(round)
-	arns, versions, inputs := make([]string, n), make([]int64, n), make([][]byte, n)
+	arns, versions, inputs, fences := make([]string, n), make([]int64, n), make([][]byte, n), make([]int64, n)
 	ends, statuses, outputs, errs, causes, stops := make([]bool, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
 	var evK, evID []int64
 	var evBody [][]byte
 	for i, k := range round {
 		st := ops[k].step()
-		arns[i], versions[i], inputs[i] = st.ExecutionARN, st.Version, st.Input
+		arns[i], versions[i], inputs[i], fences[i] = st.ExecutionARN, st.Version, st.Input, st.Fence
 		if ended(st) {
 			ends[i], statuses[i], outputs[i], errs[i], causes[i], stops[i] = true, st.Status, st.Output, st.Error, st.Cause, nanos(st.StopDate)
 		}
@@ -361,7 +366,7 @@ func queueRound(b *pgx.Batch, ops []op, round []int) {
 	if evK == nil {
 		evK, evID, evBody = []int64{}, []int64{}, [][]byte{}
 	}
-	b.Queue(roundSQL, arns, versions, inputs, ends, statuses, outputs, errs, causes, stops, evK, evID, evBody)
+	b.Queue(roundSQL, arns, versions, inputs, ends, statuses, outputs, errs, causes, stops, evK, evID, evBody, fences)
 }
 
 // readRound reads a round statement's answer into its ops' results.
@@ -410,15 +415,15 @@ func queue(b *pgx.Batch, o *op) {
 		}
 		b.Queue(createSQL, x.ARN, x.StateMachineARN, x.VersionARN, x.AliasARN, x.Name, x.Status, x.RoleARN, x.Output,
 			x.Error, x.Cause, x.TraceHeader, int64(x.Seed), nanos(x.StartDate), nanos(x.StopDate), x.Version,
-			x.RedriveCount, x.Definition, x.Input, st.Input, ids, bodies)
+			x.RedriveCount, x.Definition, x.Input, st.Input, ids, bodies, x.Lease.Node, nanos(x.Lease.Until), x.Lease.Fence)
 		return
 	}
 	if ended(st) {
-		b.Queue(endSQL, st.ExecutionARN, st.Version, st.Input, ids, bodies,
+		b.Queue(endSQL, st.ExecutionARN, st.Version, st.Input, ids, bodies, st.Fence,
 			st.Status, st.Output, st.Error, st.Cause, nanos(st.StopDate))
 		return
 	}
-	b.Queue(advanceSQL, st.ExecutionARN, st.Version, st.Input, ids, bodies)
+	b.Queue(advanceSQL, st.ExecutionARN, st.Version, st.Input, ids, bodies, st.Fence)
 }
 
 // create returns the execution o creates, or nil for a plain step.
@@ -439,6 +444,10 @@ func (o *op) outcome(id, cur *int64) error {
 		return fmt.Errorf("create execution %s: %w", st.ExecutionARN, store.ErrAlreadyExists)
 	case cur == nil:
 		return fmt.Errorf("commit step of %s: %w", st.ExecutionARN, store.ErrNotFound)
+	case *cur == st.Version-1 && st.Fence != 0:
+		// Most likely another node took the lease (or a concurrent writer
+		// committed the same version).
+		return fmt.Errorf("commit step %d of %s: fence %d is not current: %w", st.Version, st.ExecutionARN, st.Fence, store.ErrStaleVersion)
 	default:
 		return fmt.Errorf("commit step %d of %s (at %d): %w", st.Version, st.ExecutionARN, *cur, store.ErrStaleVersion)
 	}

@@ -24,6 +24,9 @@ const migrationLock int64 = 0x636169726e6d6967
 type Store struct {
 	pool *pgxpool.Pool
 	gc   *committer
+	// channel is the NOTIFY channel of this schema's Cairn nodes (see
+	// Listen).
+	channel string
 }
 
 // Open connects to the database named by connString (a postgres:// URL or
@@ -68,6 +71,12 @@ func open(ctx context.Context, connString string, writers int) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	s.channel = channelName(schema)
 	s.gc = newCommitter(pool, writers)
 	return s, nil
 }

@@ -71,8 +71,8 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	}
 	for i, s := range stores {
 		v, err := s.SchemaVersion(ctx)
-		if err != nil || v != 2 {
-			t.Fatalf("store %d: schema version %d, %v; want 2", i, v, err)
+		if err != nil || v != 3 {
+			t.Fatalf("store %d: schema version %d, %v; want 3", i, v, err)
 		}
 	}
 	// Each store sees what another wrote.
@@ -110,8 +110,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-		t.Fatalf("schema version = %d, %v; want 2", v, err)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+		t.Fatalf("schema version = %d, %v; want 3", v, err)
 	}
 	if _, err := s.GetVersion(ctx, sm.ARN+":1"); err != nil {
 		t.Fatalf("version lost on reopen: %v", err)

@@ -112,4 +112,35 @@ var migrations = []string{
 		body         bytea NOT NULL,
 		PRIMARY KEY (execution_id, id)
 	);`,
+
+	// 3: leases, tasks and messages for several nodes sharing the
+	// database (see Cluster in the package doc). The new columns have
+	// constant defaults, so adding them rewrites no rows. A step's UPDATE
+	// changes none of the indexed columns and stays a HOT update; a
+	// renewal changes lease_until, which the claim index needs, so it is
+	// not one.
+	`ALTER TABLE executions
+		ADD COLUMN owner       text   NOT NULL DEFAULT '',
+		ADD COLUMN lease_until bigint NOT NULL DEFAULT 0,
+		ADD COLUMN fence       bigint NOT NULL DEFAULT 0;
+	CREATE INDEX executions_claimable ON executions (lease_until) WHERE status = 'RUNNING';
+	CREATE INDEX executions_by_owner ON executions (owner) WHERE status = 'RUNNING';
+	CREATE TABLE cluster_tasks (
+		token         text PRIMARY KEY,
+		execution_arn text NOT NULL,
+		task_id       bigint NOT NULL,
+		activity      text NOT NULL,
+		input         text NOT NULL,
+		handed_out    boolean NOT NULL DEFAULT false,
+		seq           bigint GENERATED ALWAYS AS IDENTITY
+	);
+	CREATE INDEX cluster_tasks_waiting ON cluster_tasks (activity, seq) WHERE NOT handed_out;
+	CREATE INDEX cluster_tasks_by_execution ON cluster_tasks (execution_arn);
+	CREATE TABLE cluster_messages (
+		id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		execution_arn text NOT NULL,
+		input         bytea NOT NULL,
+		token         text NOT NULL
+	);
+	CREATE INDEX cluster_messages_by_execution ON cluster_messages (execution_arn, id);`,
 }
