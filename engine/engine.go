@@ -43,6 +43,8 @@ type Config struct {
 	// renewed, so how soon the others take over from a node that died;
 	// default 15s. Leases are renewed every third of it.
 	LeaseTTL time.Duration
+	// StopGrace bounds how long Stop waits for in-flight work; default 10s.
+	StopGrace time.Duration
 }
 
 // Deps are the engine's collaborators.
@@ -102,6 +104,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	if cfg.LeaseTTL <= 0 {
 		cfg.LeaseTTL = 15 * time.Second
+	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = 10 * time.Second
 	}
 	e := &Engine{cfg: cfg, deps: deps, active: map[string]*run{}, watchers: map[string][]watcher{}}
 	e.log = deps.Logger
@@ -171,12 +176,25 @@ func (e *Engine) startLoops() {
 // already committed stays; a later Start resumes it. In a cluster the
 // node's leases are handed back, so the other nodes take its executions
 // over at once.
+//
+// Tasks are cancelled; one whose Invoker ignores cancellation is waited for
+// at most StopGrace and then abandoned: its answer will not be applied, and
+// the task runs again when the execution is resumed.
 func (e *Engine) Stop() {
 	e.mu.Lock()
 	e.stopped = true
 	e.mu.Unlock()
 	e.cancel()
-	e.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		e.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(e.cfg.StopGrace):
+		e.log.Warn("stopped without waiting for tasks that ignore cancellation", "grace", e.cfg.StopGrace)
+	}
 	if e.deps.Cluster != nil {
 		e.releaseLeases()
 	}

@@ -592,3 +592,38 @@ func TestRetentionPurgesEndedExecutions(t *testing.T) {
 		t.Fatalf("the recent execution was purged too: %v", err)
 	}
 }
+
+// Stop does not hang on a task whose Invoker ignores cancellation: it
+// waits StopGrace, and the task's late answer is not applied.
+func TestStopAbandonsTaskIgnoringCancellation(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+fnA+`","End":true}}}`)
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	inv := Handlers{fnA: func(context.Context, any) (any, error) {
+		close(entered)
+		<-release // ignores ctx
+		return "late", nil
+	}}
+	e := startEngine(t, Config{StopGrace: 50 * time.Millisecond}, Deps{Store: st, Invoker: inv})
+	ex, err := e.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	stopped := make(chan struct{})
+	go func() {
+		e.Stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop waited for a task that ignores cancellation")
+	}
+	close(release)
+	time.Sleep(20 * time.Millisecond)
+	if got, _ := st.GetExecution(t.Context(), ex.ARN); got.Status != interp.Running || got.Version != 1 {
+		t.Fatalf("after Stop the late answer applied: %s v%d", got.Status, got.Version)
+	}
+}
