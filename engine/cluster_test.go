@@ -277,3 +277,24 @@ func TestClusterFenceStopsStaleNode(t *testing.T) {
 		t.Fatalf("a committed after losing its lease: %+v", after)
 	}
 }
+
+// A node restarted under its name after a crash takes its executions back
+// at once instead of waiting for its old leases to expire.
+func TestClusterRestartedNodeTakesBackItsLeases(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":50,"End":true}}}`)
+	a := startNode(t, st, "a", time.Hour, nil)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.crash()
+	again := startNode(t, st, "a", time.Hour, nil)
+	if again.Active() != 1 {
+		t.Fatalf("restarted node works %d executions, want 1", again.Active())
+	}
+	waitForAll(t, st, []string{ex.ARN}, 5*time.Second)
+	if got, _ := st.GetExecution(t.Context(), ex.ARN); got.Status != interp.Succeeded || got.Lease.Fence != 2 {
+		t.Fatalf("%s with fence %d", got.Status, got.Lease.Fence)
+	}
+}
