@@ -97,11 +97,19 @@ type benchResult struct {
 	// PercentOfCeiling is the standard workload's events/s as a share of
 	// the ceiling's rows/s, when both ran.
 	PercentOfCeiling float64 `json:"percentOfCeiling,omitempty"`
-	Note             string  `json:"note,omitempty"`
+	// Store is where the figures were written: "sqlite" or "postgres"
+	// (empty for a server at --endpoint).
+	Store string `json:"store,omitempty"`
+	// Nodes is how many in-process servers shared the store and the
+	// callers (zero for the ceiling and for --endpoint).
+	Nodes int    `json:"nodes,omitempty"`
+	Note  string `json:"note,omitempty"`
 }
 
 type benchOptions struct {
 	endpoint    string
+	store       string // "" for SQLite, or a postgres:// URL
+	nodes       int
 	workloads   []string
 	concurrency int
 	duration    time.Duration
@@ -115,6 +123,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	var o benchOptions
 	var workload string
 	fs.StringVar(&o.endpoint, "endpoint", "", "measure a running server at this `URL` instead of an in-process one")
+	fs.StringVar(&o.store, "store", "", "in-process servers and the ceiling use this PostgreSQL database (a postgres:// `URL`) instead of SQLite in a temporary directory")
+	fs.IntVar(&o.nodes, "nodes", 1, "how many in-process servers share the --store database; the callers are spread over them")
 	fs.StringVar(&workload, "workload", "all", "`list` of workloads, comma-separated: express, standard, latency, ceiling or all")
 	fs.IntVar(&o.concurrency, "concurrency", 64, "concurrent callers for express, standard and ceiling")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each workload runs")
@@ -130,6 +140,10 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.concurrency < 1 || o.duration <= 0 {
 		fmt.Fprintln(stderr, "cairn bench: --concurrency and --duration must be positive")
+		return 2
+	}
+	if err := o.checkStore(); err != nil {
+		fmt.Fprintf(stderr, "cairn bench: %v\n", err)
 		return 2
 	}
 	if o.cpuProfile != "" {
@@ -163,6 +177,25 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// checkStore validates --store, --nodes and --endpoint together.
+func (o benchOptions) checkStore() error {
+	switch {
+	case o.store != "" && !isPostgresURL(o.store):
+		return errors.New("--store must be a postgres:// or postgresql:// URL")
+	case o.nodes < 1:
+		return errors.New("--nodes must be positive")
+	case o.nodes > 1 && o.store == "":
+		return errors.New("--nodes above 1 needs --store postgres://…: only a PostgreSQL store is shared")
+	case o.endpoint != "" && (o.store != "" || o.nodes > 1):
+		return errors.New("--store and --nodes configure in-process servers; --endpoint measures a running one")
+	}
+	return nil
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
 func parseWorkloads(s string) ([]string, error) {
 	var out []string
 	for w := range strings.SplitSeq(s, ",") {
@@ -193,25 +226,28 @@ func runBench(ctx context.Context, o benchOptions, progress io.Writer) ([]benchR
 	defer os.RemoveAll(tmp)
 
 	needServer := slices.ContainsFunc(o.workloads, func(w string) bool { return w != "ceiling" })
-	var c *sfn.Client
+	// clients[i] calls node i; caller k of a workload uses clients[k%len].
+	var clients []*sfn.Client
 	if needServer {
-		endpoint := o.endpoint
-		if endpoint == "" {
-			srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(tmp, "server"), WaitScale: -1}, server.Deps{})
+		endpoints := []string{o.endpoint}
+		if o.endpoint == "" {
+			stop, urls, err := startNodes(ctx, o, tmp)
+			defer stop()
 			if err != nil {
 				return nil, err
 			}
-			if err := srv.Start(ctx); err != nil {
+			endpoints = urls
+		}
+		for _, endpoint := range endpoints {
+			// Each node's client keeps an idle connection for each of
+			// its callers.
+			c, closeClient, err := benchClient(endpoint, (o.concurrency+len(endpoints)-1)/len(endpoints))
+			if err != nil {
 				return nil, err
 			}
-			defer srv.Stop()
-			endpoint = srv.URL()
+			defer closeClient()
+			clients = append(clients, c)
 		}
-		var closeClient func()
-		if c, closeClient, err = benchClient(endpoint, o.concurrency); err != nil {
-			return nil, err
-		}
-		defer closeClient()
 	}
 	// A run id keeps machine names apart on a server that already has some.
 	runID := time.Now().UTC().Format("20060102T150405")
@@ -223,22 +259,64 @@ func runBench(ctx context.Context, o benchOptions, progress io.Writer) ([]benchR
 		var err error
 		switch w {
 		case "express":
-			r, err = benchExpress(ctx, c, runID, o.concurrency, o.duration)
+			r, err = benchExpress(ctx, clients, runID, o.concurrency, o.duration)
 		case "standard":
-			r, err = benchStandard(ctx, c, "bench-standard-"+runID, o.concurrency, o.duration)
+			r, err = benchStandard(ctx, clients, "bench-standard-"+runID, o.concurrency, o.duration)
 		case "latency":
-			r, err = benchStandard(ctx, c, "bench-latency-"+runID, 1, o.duration)
+			r, err = benchStandard(ctx, clients, "bench-latency-"+runID, 1, o.duration)
 			r.Workload = "latency"
 		case "ceiling":
-			r, err = benchCeiling(ctx, filepath.Join(tmp, "ceiling"), o.concurrency, o.duration)
+			if o.store != "" {
+				r, err = benchCeilingPostgres(ctx, o.store, o.concurrency, o.duration)
+			} else {
+				r, err = benchCeiling(ctx, filepath.Join(tmp, "ceiling"), o.concurrency, o.duration)
+			}
 		}
 		if err != nil {
 			return results, fmt.Errorf("%s: %w", w, err)
+		}
+		switch {
+		case w == "ceiling" && o.store != "":
+			r.Store = "postgres"
+		case w == "ceiling":
+			r.Store = "sqlite"
+		case o.endpoint != "":
+		case o.store != "":
+			r.Store, r.Nodes = "postgres", o.nodes
+		default:
+			r.Store, r.Nodes = "sqlite", 1
 		}
 		results = append(results, r)
 	}
 	relateToCeiling(results)
 	return results, nil
+}
+
+// startNodes starts o.nodes in-process servers on the store and returns
+// their URLs and a function that stops those started (also on error).
+func startNodes(ctx context.Context, o benchOptions, tmp string) (stop func(), urls []string, err error) {
+	var started []*server.Server
+	stop = func() {
+		for _, srv := range started {
+			srv.Stop()
+		}
+	}
+	for i := range o.nodes {
+		cfg := server.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(tmp, fmt.Sprint("server-", i)), WaitScale: -1, Store: o.store}
+		if o.store != "" {
+			cfg.Node = fmt.Sprint("bench-", i)
+		}
+		srv, err := server.New(cfg, server.Deps{})
+		if err != nil {
+			return stop, nil, err
+		}
+		if err := srv.Start(ctx); err != nil {
+			return stop, nil, fmt.Errorf("node %d: %w", i, err)
+		}
+		started = append(started, srv)
+		urls = append(urls, srv.URL())
+	}
+	return stop, urls, nil
 }
 
 // relateToCeiling fills the standard workload's share of the ceiling.
@@ -316,9 +394,9 @@ type load struct {
 	load1     float64
 }
 
-// drive calls op from conc goroutines until d has passed (or maxBenchOps
-// calls were made) and times each call.
-func drive(ctx context.Context, conc int, d time.Duration, op func(ctx context.Context) error) load {
+// drive calls op from conc goroutines, numbered from 0, until d has passed
+// (or maxBenchOps calls were made) and times each call.
+func drive(ctx context.Context, conc int, d time.Duration, op func(ctx context.Context, caller int) error) load {
 	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
 	var (
@@ -331,7 +409,7 @@ func drive(ctx context.Context, conc int, d time.Duration, op func(ctx context.C
 	cpu0 := processCPU()
 	start := time.Now()
 	deadline := start.Add(d)
-	for range conc {
+	for caller := range conc {
 		wg.Go(func() {
 			var lat []time.Duration
 			var errs int64
@@ -341,7 +419,7 @@ func drive(ctx context.Context, conc int, d time.Duration, op func(ctx context.C
 				if !t0.Before(deadline) {
 					break
 				}
-				if err := op(ctx); err != nil {
+				if err := op(ctx, caller); err != nil {
 					errs++
 					if first == nil {
 						first = err
@@ -394,13 +472,13 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 // benchExpress measures StartSyncExecution of a small Express machine.
-func benchExpress(ctx context.Context, c *sfn.Client, runID string, conc int, d time.Duration) (benchResult, error) {
-	arn, err := createMachine(ctx, c, "bench-express-"+runID, passMachine(expressStates), types.StateMachineTypeExpress)
+func benchExpress(ctx context.Context, clients []*sfn.Client, runID string, conc int, d time.Duration) (benchResult, error) {
+	arn, err := createMachine(ctx, clients[0], "bench-express-"+runID, passMachine(expressStates), types.StateMachineTypeExpress)
 	if err != nil {
 		return benchResult{}, err
 	}
-	l := drive(ctx, conc, d, func(ctx context.Context) error {
-		out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(benchInput)})
+	l := drive(ctx, conc, d, func(ctx context.Context, caller int) error {
+		out, err := clients[caller%len(clients)].StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(benchInput)})
 		if err != nil {
 			return err
 		}
@@ -421,7 +499,8 @@ func benchExpress(ctx context.Context, c *sfn.Client, runID string, conc int, d 
 // StartExecution returns, so each call's latency is start to durable
 // completion. A sample is checked with DescribeExecution and the
 // SUCCEEDED executions are counted afterwards with ListExecutions.
-func benchStandard(ctx context.Context, c *sfn.Client, name string, conc int, d time.Duration) (benchResult, error) {
+func benchStandard(ctx context.Context, clients []*sfn.Client, name string, conc int, d time.Duration) (benchResult, error) {
+	c := clients[0] // creates the machine and checks the results
 	arn, err := createMachine(ctx, c, name, passMachine(standardStates), types.StateMachineTypeStandard)
 	if err != nil {
 		return benchResult{}, err
@@ -432,8 +511,8 @@ func benchStandard(ctx context.Context, c *sfn.Client, name string, conc int, d 
 		sampled []string
 		started atomic.Int64
 	)
-	l := drive(ctx, conc, d, func(ctx context.Context) error {
-		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(benchInput)})
+	l := drive(ctx, conc, d, func(ctx context.Context, caller int) error {
+		out, err := clients[caller%len(clients)].StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(benchInput)})
 		if err != nil {
 			return err
 		}
@@ -582,7 +661,7 @@ func ceilingRun(ctx context.Context, dir string, writers int, d time.Duration) (
 		bodies[i] = ceilingEvent(i + 1)
 	}
 	var txID atomic.Int64
-	l := drive(ctx, writers, d, func(ctx context.Context) error {
+	l := drive(ctx, writers, d, func(ctx context.Context, _ int) error {
 		id := txID.Add(1)
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
@@ -620,6 +699,12 @@ func ceilingRun(ctx context.Context, dir string, writers int, d time.Duration) (
 }
 
 func printBench(w io.Writer, results []benchResult) {
+	for _, r := range results {
+		if r.Nodes > 0 {
+			fmt.Fprintf(w, "store: %s, %s in process, callers spread over them\n", r.Store, plural(r.Nodes, "node"))
+			break
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workload\tconc\tops\tops/s\ttransitions/s\tevents/s\tmean ms\tp50 ms\tp99 ms\terrors\tCPU µs/op\t% ceiling\tload\t")
 	num := func(v float64, format string) string {
@@ -640,6 +725,14 @@ func printBench(w io.Writer, results []benchResult) {
 			fmt.Fprintf(w, "%s: %s\n", r.Workload, r.Note)
 		}
 	}
+}
+
+// plural is "1 node", "2 nodes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // loadAverage reads the one-minute load average; 0 where there is no

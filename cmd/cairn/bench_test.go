@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-sfn/cairn/store/postgres/pgtest"
 )
 
 func TestParseWorkloads(t *testing.T) {
@@ -140,10 +144,69 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "extra"},
 		{"bench", "--endpoint", "http://10.0.0.1:8083", "--workload", "express"},
 		{"bench", "--endpoint", "not a url", "--workload", "express"},
+		{"bench", "--nodes", "2", "--workload", "standard"},
+		{"bench", "--nodes", "0", "--store", "postgres://127.0.0.1:1/db"},
+		{"bench", "--store", "sqlite:///tmp/x", "--workload", "ceiling"},
+		{"bench", "--store", "postgres://127.0.0.1:1/db", "--endpoint", "http://127.0.0.1:8083"},
+		{"bench", "--nodes", "2", "--endpoint", "http://127.0.0.1:8083"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := dispatch(args, &out, &errOut); code == 0 || out.Len() != 0 {
 			t.Errorf("%v: exit %d, output %q; want a failure", args, code, out.String())
 		}
+	}
+}
+
+// TestBenchPostgres runs the standard workload briefly on one and on two
+// nodes sharing a PostgreSQL database, and the PostgreSQL ceiling once.
+func TestBenchPostgres(t *testing.T) {
+	t.Parallel()
+	pg, err := pgtest.Start(pgtest.Options{})
+	if errors.Is(err, pgtest.ErrNotInstalled) {
+		t.Skip(err.Error())
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Stop() })
+	for _, tc := range []struct {
+		nodes     int
+		workloads string
+	}{
+		{1, "standard,ceiling"},
+		{2, "standard"},
+	} {
+		t.Run(fmt.Sprint(tc.nodes, "nodes"), func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			args := []string{"bench", "--store", pg.Database(t), "--nodes", fmt.Sprint(tc.nodes), "--workload", tc.workloads,
+				"--duration", "300ms", "--concurrency", "4", "--json"}
+			if code := dispatch(args, &out, &errOut); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			var results []benchResult
+			if err := json.Unmarshal(out.Bytes(), &results); err != nil {
+				t.Fatalf("decode %s: %v", out.String(), err)
+			}
+			var got []string
+			for _, r := range results {
+				got = append(got, r.Workload)
+				if r.Ops <= 0 || r.Errors != 0 || r.Store != "postgres" {
+					t.Errorf("%s: %+v", r.Workload, r)
+				}
+				switch r.Workload {
+				case "standard":
+					if r.Nodes != tc.nodes || r.Listed != r.Ops {
+						t.Errorf("standard: %d nodes, listed %d of %d; want %d nodes", r.Nodes, r.Listed, r.Ops, tc.nodes)
+					}
+				case "ceiling":
+					if r.Ops%ceilingPerTx != 0 || !strings.Contains(r.Note, "PostgreSQL") {
+						t.Errorf("ceiling: %d rows, note %q", r.Ops, r.Note)
+					}
+				}
+			}
+			if want := strings.Split(tc.workloads, ","); !slices.Equal(got, want) {
+				t.Fatalf("workloads %v, want %v", got, want)
+			}
+		})
 	}
 }
