@@ -1,6 +1,6 @@
 // Package postgres is the store.Store for PostgreSQL, for servers that want
-// a database they already run and back up, and later for several Cairn
-// nodes sharing one database. It uses github.com/jackc/pgx/v5 natively
+// a database they already run and back up, and for several Cairn nodes
+// sharing one database. It uses github.com/jackc/pgx/v5 natively
 // (pgxpool, pipelined batches), not database/sql.
 //
 // Open(ctx, "postgres://user@host/db") connects, applies pending schema
@@ -44,20 +44,46 @@
 // microseconds would not round-trip what the API was given. History events
 // and journal entries are bytea, returned byte for byte.
 //
-// # Leasing, later
+// # Several nodes (store.Cluster)
 //
-// Multi-node leasing is not implemented. The schema leaves room for it: a
-// later migration adds to executions
+// Migration 3 adds to executions owner (the node holding the lease),
+// lease_until (Unix nanoseconds; 0 for none) and fence (bumped by every
+// claim), and the tables cluster_tasks (tokens waiting for an answer;
+// activity tasks in FIFO order by an identity column) and cluster_messages
+// (inputs queued for an execution, applied in id order).
 //
-//	owner       text   NOT NULL DEFAULT ''  -- node holding the lease
-//	lease_until bigint NOT NULL DEFAULT 0   -- Unix nanoseconds
-//	fence       bigint NOT NULL DEFAULT 0   -- bumped on every takeover
+//  1. ClaimExecutions is one statement: a MATERIALIZED CTE picks expired
+//     RUNNING rows (index on lease_until WHERE status = 'RUNNING') with
+//     FOR UPDATE SKIP LOCKED, and the UPDATE sets owner and lease_until
+//     and bumps fence. Claimers never wait for each other nor get the same
+//     row: one another took since their snapshot is re-checked under the
+//     lock and dropped. TakeActivityTask hands out tasks the same way.
+//  2. Steps carry their fence: the step UPDATE (stepSQL, and roundSQL as
+//     an array element) also requires "fence = $fence" unless it is 0, so
+//     a node that lost its lease fails with store.ErrStaleVersion even when
+//     its version still lines up, and writes nothing.
+//  3. RenewLeases and ReleaseLeases lock the node's rows in ARN order (as
+//     group commit mostly does) and retry a deadlock. A release clears the
+//     owner as well, so a renewal racing it cannot revive the lease.
+//  4. Send with answers deletes the token's row and inserts the message
+//     in one statement (data-modifying CTEs), for the task's execution;
+//     concurrent answers queue on the row and all but the first find it
+//     gone (ErrNotFound). Message ids are taken at insert, so two
+//     messages sent concurrently may become visible out of id order.
+//  5. Signals are NOTIFY payloads on one channel per schema ("cairn:" and
+//     the schema name), sent by the statement that makes the change, so
+//     they are delivered when it commits: 'w' (SignalWork), 'i' and the
+//     owner's node (SignalInbox), 'a' and the activity ARN
+//     (SignalActivity). Listen holds a connection of its own, checks it
+//     after 30 s without a notification and reconnects with backoff; what
+//     is sent while it is down is lost, so nodes poll too. Every node
+//     hears every signal and picks its own.
 //
-// (constant defaults, so adding them rewrites no rows), and the step
-// statement gains "AND fence = $n", so a node that lost its lease fails
-// with ErrStaleVersion like any stale writer. The executions table has
-// fillfactor 80 so that the per-step UPDATE, which changes no indexed
-// column, stays a HOT update; a lease renewal would be one too.
+// A step's UPDATE changes no indexed column, so it stays a HOT update
+// (fillfactor 80); a renewal changes lease_until, which the claim index
+// holds, so it is not one: renewing many executions often costs index
+// writes. PurgeExecutions deletes the tasks and messages of what it
+// purges; Sweep deletes those of executions no longer RUNNING.
 //
 // # Tests and benchmarks
 //
