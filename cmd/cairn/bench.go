@@ -700,8 +700,12 @@ func ceilingRun(ctx context.Context, dir string, writers int, d time.Duration) (
 
 func printBench(w io.Writer, results []benchResult) {
 	for _, r := range results {
+		if r.Nodes == 1 {
+			fmt.Fprintf(w, "store: %s, one in-process server\n", r.Store)
+		} else if r.Nodes > 1 {
+			fmt.Fprintf(w, "store: %s, %d in-process nodes sharing it, callers spread over them\n", r.Store, r.Nodes)
+		}
 		if r.Nodes > 0 {
-			fmt.Fprintf(w, "store: %s, %s in process, callers spread over them\n", r.Store, plural(r.Nodes, "node"))
 			break
 		}
 	}

@@ -125,10 +125,10 @@ func TestBenchTable(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	printBench(&out, []benchResult{
-		{Workload: "express", Concurrency: 64, Ops: 1000, Unit: "executions", PerSecond: 100, P50Ms: 1.5, P99Ms: 4, Note: "three Pass states"},
-		{Workload: "ceiling", Concurrency: 1, Ops: 500, Unit: "rows", PerSecond: 50},
+		{Workload: "express", Concurrency: 64, Ops: 1000, Unit: "executions", PerSecond: 100, P50Ms: 1.5, P99Ms: 4, Note: "three Pass states", Store: "postgres", Nodes: 2},
+		{Workload: "ceiling", Concurrency: 1, Ops: 500, Unit: "rows", PerSecond: 50, Store: "postgres"},
 	})
-	for _, want := range []string{"workload", "express", "1000 executions", "1.500", "4.000", "500 rows", "express: three Pass states"} {
+	for _, want := range []string{"store: postgres, 2 in-process nodes", "workload", "express", "1000 executions", "1.500", "4.000", "500 rows", "express: three Pass states"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
