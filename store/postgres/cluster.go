@@ -16,11 +16,11 @@ import (
 var _ store.Cluster = (*Store)(nil)
 
 // Signals travel as NOTIFY payloads on the store's channel: one of these
-// letters, then the signal's Arg.
+// letters, then the signal's Arg. The statements below write them.
 const (
-	payloadWork     = 'w'
-	payloadInbox    = 'i'
-	payloadActivity = 'a'
+	payloadWork     = "w"
+	payloadInbox    = "i"
+	payloadActivity = "a"
 )
 
 // channelName is the NOTIFY channel of the Cairn nodes using schema, so
@@ -101,7 +101,7 @@ const releaseSQL = `WITH r AS (
 	SELECT id FROM executions WHERE owner = $1 AND status = 'RUNNING' AND ($2::text[] IS NULL OR arn = ANY ($2))
 	ORDER BY arn FOR UPDATE),
 u AS (UPDATE executions e SET owner = '', lease_until = 0 FROM r WHERE e.id = r.id RETURNING 1)
-SELECT pg_notify($3, 'w') FROM (SELECT count(*) AS n FROM u) c WHERE c.n > 0`
+SELECT pg_notify($3, '` + payloadWork + `') FROM (SELECT count(*) AS n FROM u) c WHERE c.n > 0`
 
 func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) error {
 	if node == "" {
@@ -136,7 +136,7 @@ func retry(ctx context.Context, fn func() error) error {
 const putTaskSQL = `WITH i AS (
 	INSERT INTO cluster_tasks (token, execution_arn, task_id, activity, input) VALUES ($1, $2, $3, $4::text, $5)
 	ON CONFLICT (token) DO NOTHING RETURNING 1)
-SELECT pg_notify($6, 'a' || $4::text) WHERE $4::text <> ''
+SELECT pg_notify($6, '` + payloadActivity + `' || $4::text) WHERE $4::text <> ''
 	AND (EXISTS (SELECT FROM i) OR EXISTS (SELECT FROM cluster_tasks WHERE token = $1 AND NOT handed_out))`
 
 func (s *Store) PutTask(ctx context.Context, t store.TaskRef) error {
@@ -200,7 +200,7 @@ func (s *Store) TakeActivityTask(ctx context.Context, activity string) (store.Ta
 
 // sendSQL queues a message and wakes the node holding its execution.
 const sendSQL = `WITH m AS (INSERT INTO cluster_messages (execution_arn, input, token) VALUES ($1, $2, $3))
-SELECT pg_notify($4, 'i' || owner) FROM executions WHERE arn = $1 AND owner <> ''`
+SELECT pg_notify($4, '` + payloadInbox + `' || owner) FROM executions WHERE arn = $1 AND owner <> ''`
 
 // answerSQL forgets a task and queues the message answering it, for the
 // task's execution, only when the task was there; concurrent answers of
@@ -208,7 +208,7 @@ SELECT pg_notify($4, 'i' || owner) FROM executions WHERE arn = $1 AND owner <> '
 const answerSQL = `WITH t AS (DELETE FROM cluster_tasks WHERE token = $2 RETURNING ` + taskColumns + `),
 m AS (INSERT INTO cluster_messages (execution_arn, input, token) SELECT execution_arn, $1, token FROM t)
 SELECT ` + taskColumns + `,
-	(SELECT count(pg_notify($3, 'i' || e.owner)) FROM executions e WHERE e.arn = t.execution_arn AND e.owner <> '')
+	(SELECT count(pg_notify($3, '` + payloadInbox + `' || e.owner)) FROM executions e WHERE e.arn = t.execution_arn AND e.owner <> '')
 FROM t`
 
 func (s *Store) Send(ctx context.Context, m store.Message, answers bool) (store.TaskRef, error) {
@@ -311,14 +311,22 @@ const (
 // it would hold for ever) to the store's channel and returns once it is
 // subscribed. When the connection drops it reconnects, backing off, until
 // ctx ends; signals sent meanwhile are lost. The channel is closed when
-// ctx ends.
+// ctx ends or the store is closed.
 func (s *Store) Listen(ctx context.Context) (<-chan store.Signal, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.closed, cancel)
 	conn, err := s.listenConn(ctx)
 	if err != nil {
+		stop()
+		cancel()
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	ch := make(chan store.Signal, listenBuffer)
-	go s.listen(ctx, conn, ch)
+	go func() {
+		defer cancel()
+		defer stop()
+		s.listen(ctx, conn, ch)
+	}()
 	return ch, nil
 }
 
@@ -397,8 +405,8 @@ func parseSignal(p string) (store.Signal, bool) {
 	if p == "" {
 		return store.Signal{}, false
 	}
-	arg := p[1:]
-	switch p[0] {
+	kind, arg := p[:1], p[1:]
+	switch kind {
 	case payloadWork:
 		return store.Signal{Kind: store.SignalWork}, true
 	case payloadInbox:

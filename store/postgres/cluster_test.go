@@ -167,3 +167,28 @@ func TestClaimAcrossStores(t *testing.T) {
 		t.Fatalf("%d of %d claimed", len(owner), execs)
 	}
 }
+
+// TestCloseEndsListeners: closing the store closes its listeners' channels
+// though their contexts go on.
+func TestCloseEndsListeners(t *testing.T) {
+	t.Parallel()
+	s, _ := open(t)
+	signals, err := s.Listen(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-signals:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			t.Fatal("listener still open after Close")
+		}
+	}
+}

@@ -27,6 +27,9 @@ type Store struct {
 	// channel is the NOTIFY channel of this schema's Cairn nodes (see
 	// Listen).
 	channel string
+	// closed ends with Close, and with it the listeners.
+	closed context.Context
+	close  context.CancelFunc
 }
 
 // Open connects to the database named by connString (a postgres:// URL or
@@ -67,6 +70,7 @@ func open(ctx context.Context, connString string, writers int) (*Store, error) {
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}
 	s := &Store{pool: pool}
+	s.closed, s.close = context.WithCancel(context.Background())
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -81,9 +85,10 @@ func open(ctx context.Context, connString string, writers int) (*Store, error) {
 	return s, nil
 }
 
-// Close commits the steps already queued, stops the writer and closes the
-// pool.
+// Close commits the steps already queued, stops the writer and the
+// listeners, and closes the pool.
 func (s *Store) Close() error {
+	s.close()
 	s.gc.close()
 	s.pool.Close()
 	return nil
