@@ -43,6 +43,13 @@ type Info struct {
 
 	MaxPayload int // 0: DefaultMaxPayload
 	MaxEvents  int // 0: DefaultMaxEvents
+
+	// For TestState: an Inspector watching the states, a context object
+	// that stands for $$ whole, and the variables the execution starts
+	// with. All nil for executions.
+	Inspector Inspector
+	Context   *value.Object
+	Variables *value.Object
 }
 
 // Execution is the interpreter's state of one execution. It is advanced by
@@ -222,6 +229,11 @@ func (x *Execution) begin() {
 	x.start = x.now
 
 	x.root = &thread{graph: &x.sm.Graph, vars: newScope(nil)}
+	if x.info.Variables != nil {
+		for k, v := range x.info.Variables.All() {
+			x.root.vars.set(k, v)
+		}
+	}
 	inputText := x.info.InputText
 	encoded := ""
 	if inputText == "" {

@@ -48,6 +48,12 @@ func (x *Execution) parallel(t *thread) {
 		}
 		eff = v
 	}
+	if !isJSONata(t) {
+		x.inspect(t, StageAfterParameters, eff)
+	}
+	if x.fanoutInspected(t, nil) {
+		return
+	}
 	fan := &fanout{results: make([]any, len(s.Branches)), pending: len(s.Branches)}
 	fan.startID = x.emit(t, "ParallelStateStarted", nil)
 	t.fan = fan
@@ -95,6 +101,10 @@ func (x *Execution) mapState(t *thread) {
 			return
 		}
 		items = v
+	} else if s.ItemReader != nil && x.info.Inspector != nil {
+		if v, ok := x.info.Inspector.ReaderItems(s); ok {
+			items = v
+		}
 	} else if s.ItemsPath.Set() {
 		v, err := s.ItemsPath.Path.Eval(&env.Env)
 		if err != nil {
@@ -112,6 +122,7 @@ func (x *Execution) mapState(t *thread) {
 		x.stateFailed(t, runtimeFailure(t, "States.Runtime", fmt.Sprintf("Reference path \"%s\" must point to array.", path)))
 		return
 	}
+	x.inspect(t, StageAfterItemsPath, items)
 	fan := &fanout{isMap: true, input: eff, items: arr, results: make([]any, len(arr)), pending: len(arr), tolerateN: -1}
 	fan.distributed = s.ItemProcessor != nil && s.ItemProcessor.ProcessorMode == "DISTRIBUTED"
 	if s.MaxConcurrency != nil {
@@ -122,12 +133,18 @@ func (x *Execution) mapState(t *thread) {
 		}
 		fan.maxConc = n
 	}
+	if x.info.Inspector != nil { // value.Int would allocate for nothing
+		x.inspect(t, StageMaxConcurrency, value.Int(int64(fan.maxConc)))
+	}
 	fan.startID = x.emit(t, "MapStateStarted", ObjectDetails{value.ObjectOf("length", value.Int(int64(len(arr))))})
 	if fan.distributed {
 		if f := x.tolerance(t, fan, env); f != nil {
 			x.stateFailed(t, f)
 			return
 		}
+	}
+	if x.fanoutInspected(t, arr) {
+		return
 	}
 	t.fan = fan
 	if fan.distributed {
@@ -191,6 +208,9 @@ func (x *Execution) tolerance(t *thread, fan *fanout, env *asl.Env) *asl.Failure
 			return f
 		}
 		fan.tolerateN = n
+		if x.info.Inspector != nil {
+			x.inspect(t, StageToleratedFailureCount, value.Int(int64(n)))
+		}
 	}
 	if e := s.ToleratedFailurePercentage; e != nil {
 		v, err := e.Eval(env)
@@ -211,6 +231,7 @@ func (x *Execution) tolerance(t *thread, fan *fanout, env *asl.Env) *asl.Failure
 			return runtimeFailure(t, "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
 		}
 		fan.toleratePct = pct
+		x.inspect(t, StageToleratedFailurePercentage, n)
 		if fan.tolerateN < 0 {
 			fan.tolerateN = 0
 		}
@@ -483,3 +504,21 @@ func (x *Execution) abortThread(t *thread) {
 // waitingStarted reports whether t is inside a state (entered and not yet
 // left), which aborting must record.
 func (t *thread) waitingStarted() bool { return t.waiting() }
+
+// fanoutInspected lets an Inspector stand in for the children of a
+// Parallel or Map state (TestState's mocks); it reports whether it did.
+func (x *Execution) fanoutInspected(t *thread, items []any) bool {
+	if x.info.Inspector == nil {
+		return false
+	}
+	result, f, ok := x.info.Inspector.Fanout(t.state, items)
+	switch {
+	case !ok:
+		return false
+	case f != nil:
+		x.stateFailed(t, f)
+	default:
+		x.finishWithResult(t, result)
+	}
+	return true
+}

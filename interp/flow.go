@@ -16,18 +16,29 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		return
 	}
 	x.evaluationFailed(t, f)
+	insp := x.info.Inspector
 	if f.Name == "States.Runtime" {
 		// Not retriable and not catchable, even by name: the recorded
 		// histories fail the execution.
+		if insp != nil {
+			insp.Routed(s, f, Route{Retrier: -1, Catcher: -1})
+		}
 		x.threadFailed(t, f)
 		return
 	}
+	route := Route{Retrier: -1, Catcher: -1}
 	for i, r := range s.Retry {
 		if !asl.MatchesError(r.ErrorEquals, f.Name) {
 			continue
 		}
+		route.Retrier = i
 		if t.retries == nil {
 			t.retries = make([]int, len(s.Retry))
+			if insp != nil {
+				for j := range t.retries {
+					t.retries[j] = insp.Retries(s, j)
+				}
+			}
 		}
 		if t.retries[i] >= r.MaxAttempts {
 			break // exhausted: fall through to Catch
@@ -41,12 +52,20 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		}
 		t.retries[i]++
 		t.retryCount++
+		if insp != nil {
+			route.Retry, route.Delay = true, time.Duration(delay*float64(time.Second))
+			insp.Routed(s, f, route)
+		}
 		t.waitTimer = x.setTimer(t, timerRetry, x.now.Add(time.Duration(delay*float64(time.Second))))
 		return
 	}
-	for _, c := range s.Catch {
+	for i, c := range s.Catch {
 		if !asl.MatchesError(c.ErrorEquals, f.Name) {
 			continue
+		}
+		if insp != nil {
+			route.Catcher = i
+			insp.Routed(s, f, route)
 		}
 		errOut := value.NewObject(2)
 		errOut.Set("Error", f.Name)
@@ -70,6 +89,9 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		}
 		x.exit(t, out, c.Next, assigned)
 		return
+	}
+	if insp != nil {
+		insp.Routed(s, f, route)
 	}
 	x.threadFailed(t, f)
 }

@@ -33,6 +33,14 @@ func asFailure(t *thread, err error) *asl.Failure {
 
 // inputPath applies InputPath to the raw input.
 func (x *Execution) inputPath(t *thread) (any, *asl.Failure) {
+	v, f := x.applyInputPath(t)
+	if f == nil {
+		x.inspect(t, StageAfterInputPath, v)
+	}
+	return v, f
+}
+
+func (x *Execution) applyInputPath(t *thread) (any, *asl.Failure) {
 	p := t.state.InputPath
 	switch {
 	case p.Null:
@@ -125,6 +133,7 @@ func (x *Execution) finishState(t *thread, result any) {
 		x.exit(t, out, s.Next, assigned)
 		return
 	}
+	x.inspect(t, StageAfterResultSelector, result)
 	var assigned *value.Object
 	if s.Assign != nil {
 		var f *asl.Failure
@@ -138,6 +147,7 @@ func (x *Execution) finishState(t *thread, result any) {
 		x.stateFailed(t, f)
 		return
 	}
+	x.inspect(t, StageAfterResultPath, out)
 	out, f = x.outputPath(t, out)
 	if f != nil {
 		x.stateFailed(t, f)
@@ -167,6 +177,7 @@ func (x *Execution) arguments(t *thread) (any, *asl.Failure) {
 	if err != nil {
 		return nil, asFailure(t, err)
 	}
+	x.inspect(t, StageAfterArguments, v)
 	return v, nil
 }
 
@@ -185,9 +196,11 @@ func (x *Execution) pass(t *thread) {
 		}
 		eff = v
 	}
+	x.inspect(t, StageAfterParameters, eff)
 	result := eff
 	if s.HasResult {
 		result = s.Result
+		x.inspect(t, StageResult, result)
 	}
 	x.finishState(t, result)
 }

@@ -96,6 +96,9 @@ func (x *Execution) task(t *thread) {
 		}
 		params = v
 	}
+	if !isJSONata(t) {
+		x.inspect(t, StageAfterParameters, params)
+	}
 	timeout, f := x.seconds(t, s.TimeoutSeconds, env)
 	if f != nil {
 		x.stateFailed(t, f)
@@ -292,6 +295,7 @@ func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failu
 			x.emit(t, "TaskSucceeded", d)
 		}
 	}
+	x.inspect(t, StageResult, output)
 	x.finishWithResult(t, output)
 	x.resume(t)
 }

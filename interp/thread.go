@@ -145,6 +145,13 @@ func isJSONata(t *thread) bool { return t.state != nil && t.state.QueryLanguage 
 
 // contextObject builds $$ for the thread's current state.
 func (x *Execution) contextObject(t *thread) *value.Object {
+	if x.info.Context != nil {
+		ctx := x.info.Context.Clone() // callers may add members (Map)
+		if t.taskToken != "" && !ctx.Has("Task") {
+			ctx.Set("Task", value.ObjectOf("Token", t.taskToken))
+		}
+		return ctx
+	}
 	if x.execCtx == nil {
 		x.execCtx = value.ObjectOf(
 			"Id", x.info.ExecutionArn,
@@ -245,6 +252,7 @@ func (x *Execution) enter(t *thread) {
 		d.text, d.name = t.inputText, s.Name
 		t.enteredID = x.emit(t, enteredEvent(s), (*stateEntered)(d))
 	}
+	x.inspect(t, StageInput, t.input)
 	x.execute(t)
 }
 
@@ -299,6 +307,13 @@ func (x *Execution) exit(t *thread, output any, next string, assigned *value.Obj
 		d := x.states.get()
 		d.assigned, d.name, d.text = recorded, s.Name, text
 		x.emit(t, exitedEvent(s), (*stateExited)(d))
+	}
+	if x.info.Inspector != nil {
+		if assigned.Len() > 0 {
+			x.inspect(t, StageAssigned, assigned)
+		}
+		x.inspect(t, StageOutput, output)
+		x.inspect(t, StageNext, next)
 	}
 	if next == "" {
 		t.outputText = text
