@@ -211,6 +211,9 @@ SELECT ` + taskColumns + `,
 	(SELECT count(pg_notify($3, '` + payloadInbox + `' || e.owner)) FROM executions e WHERE e.arn = t.execution_arn AND e.owner <> '')
 FROM t`
 
+// Send queues m. An answer goes to the execution of the task its token
+// names, so m.ExecutionARN may then be left empty (SendTaskSuccess knows
+// only the token).
 func (s *Store) Send(ctx context.Context, m store.Message, answers bool) (store.TaskRef, error) {
 	input := m.Input
 	if input == nil {
@@ -236,6 +239,8 @@ func (s *Store) Send(ctx context.Context, m store.Message, answers bool) (store.
 
 const messageColumns = `m.id, m.execution_arn, m.input, m.token`
 
+// Inbox reads the messages of arn, whoever holds it, when arn is given;
+// else those of the RUNNING executions node holds.
 func (s *Store) Inbox(ctx context.Context, node, arn string) ([]store.Message, error) {
 	var rows pgx.Rows
 	var err error

@@ -77,7 +77,9 @@
 //     (SignalActivity). Listen holds a connection of its own, checks it
 //     after 30 s without a notification and reconnects with backoff; what
 //     is sent while it is down is lost, so nodes poll too. Every node
-//     hears every signal and picks its own.
+//     hears every signal and picks its own. LISTEN needs a session of its
+//     own: through PgBouncer, the listener must not go through a
+//     transaction-pooling port.
 //
 // A step's UPDATE changes no indexed column, so it stays a HOT update
 // (fillfactor 80); a renewal changes lease_until, which the claim index
