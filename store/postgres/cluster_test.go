@@ -192,3 +192,29 @@ func TestCloseEndsListeners(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerByTokenAlone: an answer sent with only its token is queued for
+// the execution the token's task belongs to.
+func TestAnswerByTokenAlone(t *testing.T) {
+	t.Parallel()
+	s, _ := open(t)
+	defer s.Close()
+	ctx := t.Context()
+	e := storetest.Exec("m", "x", time.Unix(1, 0))
+	e.Lease = store.Lease{Node: "n1", Until: time.Unix(100, 0), Fence: 1}
+	if err := s.CreateExecution(ctx, e, storetest.StepOf(e.ARN, 1, 1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	task := store.TaskRef{Token: "tok", ExecutionARN: e.ARN, TaskID: 7}
+	if err := s.PutTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Send(ctx, store.Message{Input: []byte(`{"ok":1}`), Token: "tok"}, true)
+	if err != nil || got != task {
+		t.Fatalf("answer: %+v, %v", got, err)
+	}
+	inbox, err := s.Inbox(ctx, "n1", "")
+	if err != nil || len(inbox) != 1 || inbox[0].ExecutionARN != e.ARN || inbox[0].Token != "tok" || string(inbox[0].Input) != `{"ok":1}` {
+		t.Fatalf("inbox: %+v, %v", inbox, err)
+	}
+}
