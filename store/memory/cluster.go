@@ -82,7 +82,9 @@ func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) e
 	}
 	release := func(x *execution) {
 		if x != nil && x.e.Lease.Node == node {
-			x.e.Lease.Until = time.Time{}
+			// The owner goes too, so a renewal racing the release cannot
+			// revive the lease.
+			x.e.Lease.Node, x.e.Lease.Until = "", time.Time{}
 		}
 	}
 	if arns == nil {
@@ -147,7 +149,7 @@ func (s *Store) TakeActivityTask(ctx context.Context, activity string) (store.Ta
 	defer s.mu.Unlock()
 	var first *taskRow
 	for _, row := range s.cluster.tasks {
-		if row.ref.Activity == activity && !row.handedOut && (first == nil || row.seq < first.seq) {
+		if activity != "" && row.ref.Activity == activity && !row.handedOut && (first == nil || row.seq < first.seq) {
 			first = row
 		}
 	}
@@ -172,6 +174,7 @@ func (s *Store) Send(ctx context.Context, m store.Message, answers bool) (store.
 		}
 		delete(c.tasks, m.Token)
 		ref = row.ref
+		m.ExecutionARN = ref.ExecutionARN // an answer goes to its task's execution
 	}
 	c.messageID++
 	m.ID = c.messageID
@@ -198,7 +201,7 @@ func (s *Store) Inbox(ctx context.Context, node, arn string) ([]store.Message, e
 		}
 		if arn == "" {
 			x := s.executions[m.ExecutionARN]
-			if x == nil || x.e.Lease.Node != node {
+			if x == nil || x.e.Lease.Node != node || x.e.Status != "RUNNING" {
 				continue
 			}
 		}

@@ -15,3 +15,12 @@ func TestStore(t *testing.T) {
 func TestExecutions(t *testing.T) {
 	storetest.RunExecutions(t, func(t *testing.T) store.Executions { return memory.New() })
 }
+
+func TestCluster(t *testing.T) {
+	storetest.RunCluster(t, func(t *testing.T) interface {
+		store.Executions
+		store.Cluster
+	} {
+		return memory.New()
+	})
+}
