@@ -9,6 +9,7 @@ import (
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/engine"
 	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/teststate"
 	"github.com/cairn-sfn/cairn/value"
 )
 
@@ -228,4 +229,10 @@ func nameOf(arn string) string {
 		}
 	}
 	return arn
+}
+
+// stateTester serves TestState: the state runs in the teststate package,
+// its unmocked tasks through the server's Invoker.
+func stateTester(cfg Config, invoker engine.Invoker) api.StateTester {
+	return teststate.New(teststate.Config{Region: cfg.Region, Account: cfg.Account}, invoker)
 }

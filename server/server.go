@@ -122,6 +122,7 @@ func (s *Server) Start(ctx context.Context) error {
 		Validator:     Validate,
 		Executions:    executions{e: eng, closing: s.closing},
 		ActivityTasks: activityTasks{e: eng, closing: s.closing},
+		StateTester:   stateTester(s.cfg, s.deps.Invoker),
 	})
 	if err != nil {
 		s.endPolling()
