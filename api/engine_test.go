@@ -364,6 +364,16 @@ func TestEngineRequestValidation(t *testing.T) {
 			_, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{}`), InspectionLevel: "LOUD"})
 			return err
 		}, func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "") }},
+		{"test state negative retry count", func(ctx context.Context) error {
+			_, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{}`),
+				StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(-1)}})
+			return err
+		}, func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "") }},
+		{"test state long errorCausedByState", func(ctx context.Context) error {
+			_, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{}`),
+				StateConfiguration: &types.TestStateConfiguration{ErrorCausedByState: aws.String(strings.Repeat("s", 81))}})
+			return err
+		}, func(t *testing.T, err error) { wantAPIError[*types.ValidationException](t, err, "") }},
 		{"test state input", func(ctx context.Context) error {
 			_, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{}`), Input: aws.String("[")})
 			return err

@@ -326,6 +326,18 @@ func (s *Server) TestState(ctx context.Context, in *TestStateInput) (*TestStateO
 	if in.Mock != nil {
 		v.enum("mock.fieldValidationMode", in.Mock.FieldValidationMode, "STRICT", "PRESENT", "NONE")
 	}
+	if c := in.StateConfiguration; c != nil {
+		v.maxLen("stateConfiguration.errorCausedByState", c.ErrorCausedByState, 80)
+		v.maxLen("stateConfiguration.mapItemReaderData", c.MapItemReaderData, 262144)
+		for _, n := range []struct {
+			field string
+			count *int32
+		}{{"stateConfiguration.retrierRetryCount", c.RetrierRetryCount}, {"stateConfiguration.mapIterationFailureCount", c.MapIterationFailureCount}} {
+			if n.count != nil {
+				v.between(n.field, int64(*n.count), 0, 1<<31-1)
+			}
+		}
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}

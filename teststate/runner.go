@@ -83,6 +83,14 @@ func (r *Runner) TestState(ctx context.Context, in *api.TestStateInput) (*api.Te
 	if m == nil && needsMock(s) {
 		return nil, api.Errorf(api.ValidationException, "TestState supports %s only with a mock", describe(s))
 	}
+	if in.Context != "" && m == nil {
+		return nil, api.Errorf(api.ValidationException, "A context may be given only with a mock")
+	}
+	if c := in.StateConfiguration; c != nil && c.ErrorCausedByState != "" {
+		if err := checkErrorCause(s, m, c.ErrorCausedByState); err != nil {
+			return nil, err
+		}
+	}
 	input, err := parseJSON(in.Input, "{}", "input")
 	if err != nil {
 		return nil, err
@@ -226,6 +234,11 @@ func (r *Runner) answer(in *api.TestStateInput, x *interp.Execution, rec *record
 		out.Error, out.Cause = rec.failure.Name, bareCause(rec.failure.Cause)
 		out.Output = value.String(output)
 		out.NextState, _ = next.(string)
+	case rec.routed && rec.route.Catcher >= 0 && x.Status() == interp.Failed:
+		// The catcher's own output failed (an Output expression, its
+		// ResultPath).
+		out.Status = "FAILED"
+		out.Error, out.Cause = x.Error(), bareCause(x.Cause())
 	case rec.routed:
 		out.Status = "FAILED"
 		out.Error, out.Cause = rec.failure.Name, bareCause(rec.failure.Cause)
@@ -271,6 +284,47 @@ func bareCause(cause string) string {
 		cause = `Reference path "$` + rest
 	}
 	return cause
+}
+
+// checkErrorCause checks stateConfiguration.errorCausedByState: it names
+// a state inside the Map or Parallel under test, whose mocked error it
+// stands for.
+func checkErrorCause(s *asl.State, m *mock, name string) error {
+	if s.Type != asl.TypeMap && s.Type != asl.TypeParallel {
+		return api.Errorf(api.ValidationException, "errorCausedByState applies only to Map and Parallel states")
+	}
+	if m == nil || m.failure == nil {
+		return api.Errorf(api.ValidationException, "errorCausedByState needs a mocked errorOutput")
+	}
+	graphs := s.Branches
+	if s.ItemProcessor != nil {
+		graphs = append(graphs, s.ItemProcessor)
+	}
+	if !inGraphs(graphs, name, 0) {
+		return api.Errorf(api.ValidationException, "errorCausedByState '%s' is not a state of the %s state", name, s.Type)
+	}
+	return nil
+}
+
+func inGraphs(graphs []*asl.Graph, name string, depth int) bool {
+	if depth > 64 {
+		return false
+	}
+	for _, g := range graphs {
+		if _, ok := g.States[name]; ok {
+			return true
+		}
+		for _, st := range g.States {
+			inner := st.Branches
+			if st.ItemProcessor != nil {
+				inner = append(inner[:len(inner):len(inner)], st.ItemProcessor)
+			}
+			if inGraphs(inner, name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // needsMock reports whether AWS tests the state only with a mock:

@@ -96,6 +96,14 @@ func TestTestState(t *testing.T) {
 		{"unmocked task failure",
 			api.TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:broken","End":true}`, Input: `{}`},
 			api.TestStateOutput{Status: "FAILED", Error: "Boom", Cause: "it broke"}},
+		{"error caused by an inner state",
+			api.TestStateInput{Definition: mapDef, Input: `[1]`, Mock: &api.MockInput{ErrorOutput: &api.MockErrorOutput{Error: "E", Cause: "C"}},
+				StateConfiguration: &api.TestStateConfiguration{ErrorCausedByState: "P"}},
+			api.TestStateOutput{Status: "FAILED", Error: "E", Cause: "C"}},
+		{"catcher output fails",
+			api.TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.a.b","Next":"H"}],"End":true}`,
+				Input: `{"a":"s"}`, Mock: &api.MockInput{ErrorOutput: &api.MockErrorOutput{Error: "E", Cause: "C"}}},
+			api.TestStateOutput{Status: "FAILED", Error: "States.ResultPathMatchFailure", Cause: `Unable to apply ReturnPath '$.a.b' to input '{"a":"s"}'`}},
 		{"runtime errors lose the interpreter's prefix",
 			api.TestStateInput{Definition: `{"Type":"Map","ItemsPath":"$.nope","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,
 				Input: `{"nope":1}`, Mock: &api.MockInput{Result: `[]`}},
@@ -129,6 +137,8 @@ func TestTestState(t *testing.T) {
 	}
 }
 
+const mapDef = `{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`
+
 func TestTestStateRefuses(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -142,7 +152,12 @@ func TestTestStateRefuses(t *testing.T) {
 		{"unknown state name", api.TestStateInput{Definition: `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`, StateName: "B"}, api.ValidationException},
 		{"parallel without mock", api.TestStateInput{Definition: `{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}],"End":true}`}, api.ValidationException},
 		{"mock with both", api.TestStateInput{Definition: `{"Type":"Pass","End":true}`, Mock: &api.MockInput{Result: `1`, ErrorOutput: &api.MockErrorOutput{Error: "E"}}}, api.ValidationException},
-		{"context not an object", api.TestStateInput{Definition: `{"Type":"Pass","End":true}`, Context: `[]`}, api.ValidationException},
+		{"context not an object", api.TestStateInput{Definition: `{"Type":"Pass","End":true}`, Context: `[]`, Mock: &api.MockInput{Result: `1`}}, api.ValidationException},
+		{"context without mock", api.TestStateInput{Definition: `{"Type":"Pass","End":true}`, Context: `{}`}, api.ValidationException},
+		{"errorCausedByState on a Task", api.TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}`,
+			Mock: &api.MockInput{ErrorOutput: &api.MockErrorOutput{Error: "E"}}, StateConfiguration: &api.TestStateConfiguration{ErrorCausedByState: "X"}}, api.ValidationException},
+		{"errorCausedByState not inside", api.TestStateInput{Definition: mapDef,
+			Mock: &api.MockInput{ErrorOutput: &api.MockErrorOutput{Error: "E"}}, StateConfiguration: &api.TestStateConfiguration{ErrorCausedByState: "X"}}, api.ValidationException},
 	}
 	r := newRunner(nil)
 	for _, tt := range tests {
