@@ -5,13 +5,16 @@ import (
 	"time"
 )
 
-// Lease is a node's hold on a running execution. Only the holder works the
-// execution; Fence counts the takeovers, and a step carrying an older fence
-// does not commit, so a node that lost its lease (paused, partitioned,
-// presumed dead) cannot write even when its versions still line up.
+// Lease says which node works a running execution. A node holds its
+// executions as long as it renews its own node lease (RenewLease); once
+// that lapses, others claim them, each claim bumping the execution's
+// fence. Only the holder works an execution, and steps carry the fence, so
+// a node that lost an execution (paused, partitioned, presumed dead)
+// cannot write to it even when its versions still line up. Renewal costs
+// one row per node, whatever the number of executions it holds: an
+// execution may wait a year without costing a write.
 type Lease struct {
 	Node  string
-	Until time.Time
 	Fence int64
 }
 
@@ -63,24 +66,31 @@ const (
 // something another node waits for also wakes it (see Listen).
 //
 // A running execution is worked by the node holding its lease. An
-// execution is created leased to its creator (Execution.Lease); after that
-// the lease is renewed by its holder or, once expired, claimed by another
-// node, which bumps the fence. Steps carry the fence (Step.Fence) and
-// CommitSteps refuses a step whose fence is not the execution's current
-// one with ErrStaleVersion.
+// execution is created leased to its creator (Execution.Lease, fence 1);
+// it stays with that node while the node renews its node lease, and is
+// claimed by another once the lease lapses or the node releases it. Steps
+// carry the fence (Step.Fence) and CommitSteps refuses a step whose fence
+// is not the execution's current one with ErrStaleVersion. Lease expiry is
+// judged by one clock (the database's), not by each node's.
 type Cluster interface {
-	// ClaimExecutions leases to node at most limit RUNNING executions
-	// whose lease ended before now, until until, each with its fence bumped.
-	// Rows another node is claiming at the same moment are skipped, not
-	// waited for (FOR UPDATE SKIP LOCKED). The executions are returned with
-	// their new Lease.
-	ClaimExecutions(ctx context.Context, node string, now, until time.Time, limit int) ([]Execution, error)
-	// RenewLeases extends every lease node holds on a RUNNING execution to
-	// until, and returns the fence of each by execution ARN.
-	RenewLeases(ctx context.Context, node string, until time.Time) (map[string]int64, error)
-	// ReleaseLeases ends node's leases at once so another node may claim
-	// them: those on the given executions, or all of node's when arns is
-	// nil. It wakes the other nodes (SignalWork).
+	// RenewLease extends node's lease to ttl from now, registering the node
+	// if it is new. kept reports whether its previous lease was still
+	// running: when it was not, other nodes may have claimed some of its
+	// executions (HeldExecutions says which it still holds).
+	RenewLease(ctx context.Context, node string, ttl time.Duration) (kept bool, err error)
+	// HeldExecutions returns the fence of each RUNNING execution node
+	// holds, by ARN.
+	HeldExecutions(ctx context.Context, node string) (map[string]int64, error)
+	// ClaimExecutions leases to node at most limit RUNNING executions that
+	// no live node holds (released, or held by a node whose lease lapsed),
+	// each with its fence bumped. Rows another node is claiming at the
+	// same moment are skipped, not waited for (FOR UPDATE SKIP LOCKED). The
+	// executions are returned with their new Lease.
+	ClaimExecutions(ctx context.Context, node string, limit int) ([]Execution, error)
+	// ReleaseLeases gives node's executions up at once so another node may
+	// claim them: the given ones, or, when arns is nil, all of them, and
+	// the node leaves (its lease ends). It wakes the other nodes
+	// (SignalWork).
 	ReleaseLeases(ctx context.Context, node string, arns []string) error
 
 	// PutTask records a task waiting on its token. A token already recorded
@@ -100,12 +110,14 @@ type Cluster interface {
 	// Send queues a message for its execution and wakes the node holding
 	// it (SignalInbox). When answers is set, m.Token must name a recorded
 	// task, which is forgotten in the same transaction (a token is
-	// answered once); otherwise Send fails with ErrNotFound and queues
-	// nothing. It returns the task the token named (zero when answers is
-	// false).
+	// answered once), and the message goes to that task's execution
+	// (m.ExecutionARN is ignored); otherwise Send fails with ErrNotFound
+	// and queues nothing. It returns the task the token named (zero when
+	// answers is false).
 	Send(ctx context.Context, m Message, answers bool) (TaskRef, error)
-	// Inbox returns the messages queued for executions that node holds, or
-	// for the one execution arn when arn is not "", oldest first.
+	// Inbox returns, oldest first, the messages queued for the RUNNING
+	// executions that node holds, or, when arn is not "", for that one
+	// execution whoever holds it.
 	Inbox(ctx context.Context, node, arn string) ([]Message, error)
 	// DeleteMessages removes messages that were applied or dropped.
 	DeleteMessages(ctx context.Context, ids []int64) error
@@ -115,6 +127,7 @@ type Cluster interface {
 	Listen(ctx context.Context) (<-chan Signal, error)
 	// Sweep deletes tasks and messages of executions that are no longer
 	// RUNNING (left behind by a node that died between a step and its
-	// clean-up), and returns how many rows it deleted.
+	// clean-up) and nodes whose lease lapsed long ago and that hold
+	// nothing, and returns how many rows it deleted.
 	Sweep(ctx context.Context) (int, error)
 }
