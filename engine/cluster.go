@@ -6,9 +6,11 @@ package engine
 // its holder stopped renewing. Every step carries the lease's fence, so a
 // node that lost its lease cannot commit, even if it has not noticed yet.
 //
-// A node's cluster loop renews its leases every third of LeaseTTL (and
-// drops from memory the executions it no longer holds), claims executions
-// whose lease expired (replaying their journals, as after a restart),
+// A node's lease covers all its executions, so renewing it costs one row
+// however many executions wait. A node's cluster loop renews it every
+// third of LeaseTTL (when it had lapsed, the node drops from memory the
+// executions others claimed meanwhile), claims the executions of nodes
+// whose lease lapsed (replaying their journals, as after a restart),
 // applies its inbox and polls for children of .sync tasks that ended on
 // another node. Store signals (LISTEN/NOTIFY in PostgreSQL) wake it early.
 //
@@ -62,8 +64,13 @@ func (e *Engine) startCluster(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("engine: listen: %w", err)
 	}
+	// A previous process under this name may have died holding
+	// executions: give them up, bumping their fences when they are claimed.
 	if err := cl.ReleaseLeases(ctx, e.cfg.Node, nil); err != nil {
 		return fmt.Errorf("engine: release old leases: %w", err)
+	}
+	if _, err := cl.RenewLease(ctx, e.cfg.Node, e.cfg.LeaseTTL); err != nil {
+		return fmt.Errorf("engine: take a lease: %w", err)
 	}
 	claimed, err := e.claim(ctx)
 	if err != nil {
@@ -85,7 +92,7 @@ func (e *Engine) Node() string { return e.cfg.Node }
 func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
 	tick := time.NewTicker(e.cfg.LeaseTTL / 3)
 	defer tick.Stop()
-	lastRenew := time.Now()
+	lease := leaseState{lastOK: time.Now()}
 	for n := 1; ; {
 		select {
 		case <-e.ctx.Done():
@@ -106,7 +113,7 @@ func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
 				e.calls.notify(sig.Arg)
 			}
 		case <-tick.C:
-			e.renew(&lastRenew)
+			e.renew(&lease)
 			if _, err := e.claim(e.ctx); err != nil && e.ctx.Err() == nil {
 				e.log.Warn("claim executions", "err", err)
 			}
@@ -139,41 +146,55 @@ func (e *Engine) isLocal(arn string) bool {
 	return e.active[arn] != nil
 }
 
-// renew extends this node's leases and drops the executions whose lease
-// it lost. When renewing has failed for a whole LeaseTTL the leases have
-// expired, and every execution is dropped.
-func (e *Engine) renew(last *time.Time) {
+// leaseState is what the cluster loop knows of this node's lease.
+type leaseState struct {
+	lastOK time.Time // when a renewal last succeeded
+	// suspect: the lease may have lapsed (renewals failed for a whole
+	// LeaseTTL), so others may have claimed executions.
+	suspect bool
+}
+
+// renew extends this node's lease. When it had lapsed, other nodes may
+// have claimed some of its executions: those are dropped from memory (the
+// fence would refuse their next step anyway).
+func (e *Engine) renew(l *leaseState) {
 	began := time.Now()
-	held, err := e.deps.Cluster.RenewLeases(e.ctx, e.cfg.Node, began.Add(e.cfg.LeaseTTL))
+	kept, err := e.deps.Cluster.RenewLease(e.ctx, e.cfg.Node, e.cfg.LeaseTTL)
 	if err != nil {
-		if e.ctx.Err() != nil {
-			return
+		if e.ctx.Err() == nil {
+			e.log.Warn("renew lease", "err", err)
 		}
-		e.log.Warn("renew leases", "err", err)
-		if began.Sub(*last) < e.cfg.LeaseTTL {
-			return
+		if began.Sub(l.lastOK) >= e.cfg.LeaseTTL {
+			l.suspect = true
 		}
-		held = nil
-	} else {
-		*last = began
+		return
 	}
+	l.lastOK = began
+	if kept && !l.suspect {
+		return
+	}
+	held, err := e.deps.Cluster.HeldExecutions(e.ctx, e.cfg.Node)
+	if err != nil {
+		l.suspect = true
+		return
+	}
+	l.suspect = false
 	for _, r := range e.runs() {
 		r.mu.Lock()
-		// A lease taken after the renewal began may not show in held.
+		// A run leased after the renewal began may not show in held.
 		if !r.gone && r.leasedAt.Before(began) && held[r.arn] != r.fence {
-			e.log.Warn("lease lost", "arn", r.arn, "fence", r.fence)
+			e.log.Warn("execution taken over while this node's lease had lapsed", "arn", r.arn, "fence", r.fence)
 			e.forget(r)
 		}
 		r.mu.Unlock()
 	}
 }
 
-// claim takes over executions whose lease expired and resumes them.
+// claim takes over executions no live node holds and resumes them.
 func (e *Engine) claim(ctx context.Context) (int, error) {
 	total := 0
 	for range claimRounds {
-		now := time.Now()
-		exs, err := e.deps.Cluster.ClaimExecutions(ctx, e.cfg.Node, now, now.Add(e.cfg.LeaseTTL), claimBatch)
+		exs, err := e.deps.Cluster.ClaimExecutions(ctx, e.cfg.Node, claimBatch)
 		if err != nil {
 			return total, err
 		}
@@ -182,7 +203,7 @@ func (e *Engine) claim(ctx context.Context) (int, error) {
 				e.log.Error("recover claimed execution", "arn", ex.ARN, "err", err)
 				continue
 			}
-			e.log.Info("claimed execution", "arn", ex.ARN, "fence", ex.Lease.Fence, "from", ex.Lease.Node)
+			e.log.Info("claimed execution", "arn", ex.ARN, "fence", ex.Lease.Fence)
 			e.drain(ex.ARN)
 		}
 		total += len(exs)
@@ -193,7 +214,7 @@ func (e *Engine) claim(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// releaseLeases hands this node's leases back when it stops.
+// releaseLeases hands this node's executions back when it stops.
 func (e *Engine) releaseLeases() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

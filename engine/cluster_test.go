@@ -265,9 +265,14 @@ func TestClusterFenceStopsStaleNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Another node claims it as if a's lease had expired (a was paused).
-	far := time.Now().Add(2 * time.Hour)
-	got, err := st.ClaimExecutions(t.Context(), "thief", far, far.Add(time.Hour), 10)
+	// Another node claims it as if a's lease had lapsed (a was paused).
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RenewLease(t.Context(), "thief", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.ClaimExecutions(t.Context(), "thief", 10)
 	if err != nil || len(got) != 1 || got[0].Lease.Fence != 2 {
 		t.Fatalf("claim: %v %v", got, err)
 	}
@@ -296,5 +301,40 @@ func TestClusterRestartedNodeTakesBackItsLeases(t *testing.T) {
 	waitForAll(t, st, []string{ex.ARN}, 5*time.Second)
 	if got, _ := st.GetExecution(t.Context(), ex.ARN); got.Status != interp.Succeeded || got.Lease.Fence != 2 {
 		t.Fatalf("%s with fence %d", got.Status, got.Lease.Fence)
+	}
+}
+
+// A node whose lease lapsed (a long pause) learns at its next renewal which
+// of its executions were claimed meanwhile and drops only those.
+func TestClusterLapsedLeaseDropsWhatWasClaimed(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":500,"End":true}}}`)
+	a := startNode(t, st, "a", time.Hour, nil) // the test renews by hand
+	var arns []string
+	for range 2 {
+		ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, ex.ARN)
+	}
+	if _, err := st.RenewLease(t.Context(), "thief", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.ClaimExecutions(t.Context(), "thief", 1)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("claim: %v %v", got, err)
+	}
+	// Give the other one back to a, as if the thief had claimed only one.
+	kept := arns[0]
+	if got[0].ARN == kept {
+		kept = arns[1]
+	}
+	a.renew(&leaseState{lastOK: time.Now()})
+	if a.Active() != 1 || !a.isLocal(kept) {
+		t.Fatalf("a works %d executions (%s among them: %v), want only that one", a.Active(), kept, a.isLocal(kept))
 	}
 }

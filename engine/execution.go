@@ -113,7 +113,7 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 	r := newRun(ex.ARN, t.machine.Name, interp.New(sm, interpInfo(ex, t.machine, in)))
 	r.testCase = t.testCase
 	if e.deps.Cluster != nil {
-		ex.Lease = store.Lease{Node: e.cfg.Node, Until: time.Now().Add(e.cfg.LeaseTTL), Fence: 1}
+		ex.Lease = store.Lease{Node: e.cfg.Node, Fence: 1}
 		r.fence, r.leasedAt = 1, time.Now()
 	}
 	start := interp.Start{Time: now}

@@ -16,6 +16,7 @@ var _ store.Cluster = (*Store)(nil)
 // and the listeners. It lets tests run several engines in one process
 // against one memory store, as nodes share a PostgreSQL database.
 type cluster struct {
+	nodes     map[string]time.Time // node -> end of its lease
 	tasks     map[string]*taskRow
 	taskSeq   int64
 	messages  []store.Message // by ID
@@ -25,6 +26,10 @@ type cluster struct {
 	listeners map[*listener]struct{}
 }
 
+// nodeForgottenAfter is how long a node whose lease lapsed is remembered
+// once it holds nothing.
+const nodeForgottenAfter = time.Hour
+
 type taskRow struct {
 	ref       store.TaskRef
 	seq       int64
@@ -33,35 +38,22 @@ type taskRow struct {
 
 type listener struct{ ch chan store.Signal }
 
-func (s *Store) ClaimExecutions(ctx context.Context, node string, now, until time.Time, limit int) ([]store.Execution, error) {
+func (s *Store) RenewLease(ctx context.Context, node string, ttl time.Duration) (bool, error) {
 	if err := s.lock(ctx); err != nil {
-		return nil, err
+		return false, err
 	}
 	defer s.mu.Unlock()
-	var free []*execution
-	for _, x := range s.executions {
-		if x.e.Status == "RUNNING" && x.e.Lease.Until.Before(now) {
-			free = append(free, x)
-		}
+	c := &s.cluster
+	if c.nodes == nil {
+		c.nodes = map[string]time.Time{}
 	}
-	slices.SortFunc(free, func(a, b *execution) int {
-		if c := a.e.Lease.Until.Compare(b.e.Lease.Until); c != 0 {
-			return c
-		}
-		return startOrder(a.e, b.e)
-	})
-	if limit > 0 && len(free) > limit {
-		free = free[:limit]
-	}
-	out := make([]store.Execution, len(free))
-	for i, x := range free {
-		x.e.Lease = store.Lease{Node: node, Until: until, Fence: x.e.Lease.Fence + 1}
-		out[i] = x.e
-	}
-	return out, nil
+	now := time.Now()
+	until, ok := c.nodes[node]
+	c.nodes[node] = now.Add(ttl)
+	return ok && !until.Before(now), nil
 }
 
-func (s *Store) RenewLeases(ctx context.Context, node string, until time.Time) (map[string]int64, error) {
+func (s *Store) HeldExecutions(ctx context.Context, node string) (map[string]int64, error) {
 	if err := s.lock(ctx); err != nil {
 		return nil, err
 	}
@@ -69,11 +61,40 @@ func (s *Store) RenewLeases(ctx context.Context, node string, until time.Time) (
 	held := map[string]int64{}
 	for arn, x := range s.executions {
 		if x.e.Status == "RUNNING" && x.e.Lease.Node == node {
-			x.e.Lease.Until = until
 			held[arn] = x.e.Lease.Fence
 		}
 	}
 	return held, nil
+}
+
+// live reports whether node holds a lease at now.
+func (c *cluster) live(node string, now time.Time) bool {
+	until, ok := c.nodes[node]
+	return node != "" && ok && !until.Before(now)
+}
+
+func (s *Store) ClaimExecutions(ctx context.Context, node string, limit int) ([]store.Execution, error) {
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	now := time.Now()
+	var free []*execution
+	for _, x := range s.executions {
+		if x.e.Status == "RUNNING" && !s.cluster.live(x.e.Lease.Node, now) {
+			free = append(free, x)
+		}
+	}
+	slices.SortFunc(free, func(a, b *execution) int { return startOrder(a.e, b.e) })
+	if limit > 0 && len(free) > limit {
+		free = free[:limit]
+	}
+	out := make([]store.Execution, len(free))
+	for i, x := range free {
+		x.e.Lease = store.Lease{Node: node, Fence: x.e.Lease.Fence + 1}
+		out[i] = x.e
+	}
+	return out, nil
 }
 
 func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) error {
@@ -82,15 +103,14 @@ func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) e
 	}
 	release := func(x *execution) {
 		if x != nil && x.e.Lease.Node == node {
-			// The owner goes too, so a renewal racing the release cannot
-			// revive the lease.
-			x.e.Lease.Node, x.e.Lease.Until = "", time.Time{}
+			x.e.Lease.Node = ""
 		}
 	}
 	if arns == nil {
 		for _, x := range s.executions {
 			release(x)
 		}
+		delete(s.cluster.nodes, node)
 	}
 	for _, arn := range arns {
 		release(s.executions[arn])
@@ -274,5 +294,18 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 	}
 	before := len(s.cluster.messages)
 	s.cluster.messages = slices.DeleteFunc(s.cluster.messages, func(m store.Message) bool { return ended(m.ExecutionARN) })
-	return n + before - len(s.cluster.messages), nil
+	n += before - len(s.cluster.messages)
+	holds := map[string]bool{}
+	for _, x := range s.executions {
+		if x.e.Status == "RUNNING" {
+			holds[x.e.Lease.Node] = true
+		}
+	}
+	for node, until := range s.cluster.nodes {
+		if time.Since(until) > nodeForgottenAfter && !holds[node] {
+			delete(s.cluster.nodes, node)
+			n++
+		}
+	}
+	return n, nil
 }
