@@ -306,9 +306,10 @@ func taskIDOf(in interp.Input) int64 {
 
 // parkTask keeps a task waiting for its token: in memory and, in a
 // cluster, in the store, where any node finds it and where activity tasks
-// are handed to workers. It returns once the store has it, before the
-// token can leave this node.
-func (e *Engine) parkTask(token string, p parked) {
+// are handed to workers, unless record is false (its answer is already
+// queued). It returns once the store has it, before the token can leave
+// this node.
+func (e *Engine) parkTask(token string, p parked, record bool) {
 	if e.deps.Cluster == nil {
 		e.calls.park(token, p)
 		return
@@ -316,6 +317,9 @@ func (e *Engine) parkTask(token string, p parked) {
 	local := p
 	local.activity = "" // handed out from the store, not from memory
 	e.calls.park(token, local)
+	if !record {
+		return
+	}
 	ref := store.TaskRef{Token: token, ExecutionARN: p.execution, TaskID: p.taskID, Activity: p.activity, Input: p.input}
 	for try := 1; ; try++ {
 		err := e.deps.Cluster.PutTask(e.ctx, ref)
@@ -329,6 +333,26 @@ func (e *Engine) parkTask(token string, p parked) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// queuedAnswers returns the tokens whose final answer (success or
+// failure) waits in the execution's inbox.
+func (e *Engine) queuedAnswers(ctx context.Context, arn string) map[string]bool {
+	msgs, err := e.deps.Cluster.Inbox(ctx, "", arn)
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, m := range msgs {
+		if m.Token == "" {
+			continue
+		}
+		switch in, _ := interp.UnmarshalInput(m.Input); in.(type) {
+		case interp.TaskSucceeded, interp.TaskFailed:
+			out[m.Token] = true
+		}
+	}
+	return out
 }
 
 // dropTokens forgets, in the store, tokens whose tasks ended. A token left

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -336,5 +337,52 @@ func TestClusterLapsedLeaseDropsWhatWasClaimed(t *testing.T) {
 	a.renew(&leaseState{lastOK: time.Now()})
 	if a.Active() != 1 || !a.isLocal(kept) {
 		t.Fatalf("a works %d executions (%s among them: %v), want only that one", a.Active(), kept, a.isLocal(kept))
+	}
+}
+
+// putCounter counts the tasks recorded in a store.
+type putCounter struct {
+	*memory.Store
+	puts atomic.Int64
+}
+
+func (s *putCounter) PutTask(ctx context.Context, t store.TaskRef) error {
+	s.puts.Add(1)
+	return s.Store.PutTask(ctx, t)
+}
+
+// An activity task answered while its node was down is not offered to
+// workers again when another node takes the execution over.
+func TestClusterAnsweredTaskNotOfferedAgain(t *testing.T) {
+	st := &putCounter{Store: memory.New()}
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+activityARN+`","End":true}}}`)
+	deps := func() Deps { return Deps{Store: st, Cluster: st} }
+	a := startEngine(t, Config{Node: "a", LeaseTTL: time.Hour}, deps())
+	b := startEngine(t, Config{Node: "b", LeaseTTL: time.Hour}, deps())
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := b.GetActivityTask(t.Context(), activityARN, "w")
+	if err != nil || token == "" {
+		t.Fatalf("no task: %q %v", token, err)
+	}
+	a.crash()
+	if err := b.SendTaskSuccess(t.Context(), token, `{"done":true}`); err != nil {
+		t.Fatal(err)
+	}
+	before := st.puts.Load()
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st, []string{ex.ARN}, 5*time.Second)
+	if n := st.puts.Load() - before; n != 0 {
+		t.Fatalf("the answered task was recorded again %d times", n)
+	}
+	if got := historyShape(t, st, ex.ARN); !strings.Contains(got, "ActivityScheduled<2 ActivityStarted<3 ActivitySucceeded<4 TaskStateExited<5 ExecutionSucceeded<6") {
+		t.Fatalf("history %s", got)
 	}
 }

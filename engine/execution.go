@@ -36,6 +36,10 @@ type run struct {
 	leasedAt time.Time
 	// inbox serialises applying the execution's messages (cluster.go).
 	inbox sync.Mutex
+	// answered holds, while a claimed execution resumes, the tokens whose
+	// answer is already queued: they are not recorded in the store again,
+	// where a worker could take the task a second time.
+	answered map[string]bool
 	// gone is set under mu when the run is dropped from memory: inputs
 	// that queued on mu meanwhile must not apply to it (after a failed
 	// commit its state is ahead of the journal).
@@ -319,12 +323,12 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		}
 		r.tokens[rt.TaskID] = rt.Token
 		if p.activity != "" && r.testCase == "" {
-			e.parkTask(rt.Token, p)
+			e.parkTask(rt.Token, p, !r.answered[rt.Token])
 			r.invocations[rt.StateName]++
 			return
 		}
 		if p.activity == "" {
-			e.parkTask(rt.Token, p)
+			e.parkTask(rt.Token, p, !r.answered[rt.Token])
 		}
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -355,7 +359,7 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		if task.Token != "" && !isMock {
 			if isActivity(task.Resource) {
 				// Not mocked after all: hand it to the workers.
-				e.parkTask(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)})
+				e.parkTask(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)}, true)
 				return
 			}
 			if err == nil {
@@ -466,6 +470,10 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 	}
 	// Armed together: timers already overdue then fire in their order.
 	e.timers.addAll(r.arn, due)
+	if e.deps.Cluster != nil && len(out.Tasks) > 0 {
+		r.answered = e.queuedAnswers(ctx, r.arn)
+		defer func() { r.answered = nil }()
+	}
 	for _, t := range out.Tasks {
 		r.invocations[t.StateName]-- // it is run again, not anew
 		r.resumed[t.TaskID] = true
