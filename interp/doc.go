@@ -24,4 +24,9 @@
 // encoded to JSON text once, and that text serves as the exit event's
 // output, the payload size check and the next state's input. $$ is built
 // only for states whose fields may read it (asl.State.ReadsContext).
+//
+// An Inspector (Info.Inspector, see inspect.go) may watch the states: the
+// value after each step of their input and output processing, how a
+// failure is routed. TestState (package teststate) is built on it.
+// Executions run without one and pay a nil check per step.
 package interp

@@ -231,7 +231,9 @@ func (x *Execution) tolerance(t *thread, fan *fanout, env *asl.Env) *asl.Failure
 			return runtimeFailure(t, "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
 		}
 		fan.toleratePct = pct
-		x.inspect(t, StageToleratedFailurePercentage, n)
+		if x.info.Inspector != nil {
+			x.inspect(t, StageToleratedFailurePercentage, n)
+		}
 		if fan.tolerateN < 0 {
 			fan.tolerateN = 0
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/cairn-sfn/cairn/engine"
 	"github.com/cairn-sfn/cairn/internal/conformance"
 	"github.com/cairn-sfn/cairn/server"
 	"github.com/cairn-sfn/cairn/store/memory"
@@ -341,4 +342,51 @@ func wildcard(recorded string) *regexp.Regexp {
 		parts[i] = regexp.QuoteMeta(p)
 	}
 	return regexp.MustCompile("^" + strings.Join(parts, ".*") + "$")
+}
+
+// TestTestStateThroughAPI checks the wiring: unmocked tasks run through the
+// server's Invoker, and refusals reach the SDK as AWS's error types.
+func TestTestStateThroughAPI(t *testing.T) {
+	t.Parallel()
+	const fn = "arn:aws:lambda:us-east-1:123456789012:function:hello"
+	inv := engine.Handlers{fn: func(_ context.Context, in any) (any, error) { return value.ObjectOf("hello", in), nil }}
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", WaitScale: -1}, server.Deps{Store: memory.New(), Invoker: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	cl := newAPIClient(srv.Addr())
+	t.Cleanup(cl.close)
+
+	out, err := cl.sdk.TestState(t.Context(), &sfn.TestStateInput{
+		Definition: aws.String(`{"Type":"Task","Resource":"` + fn + `","ResultPath":"$.r","Next":"Done"}`),
+		Input:      aws.String(`{"who":"ada"}`), InspectionLevel: types.InspectionLevelDebug,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.TestExecutionStatusSucceeded || aws.ToString(out.NextState) != "Done" ||
+		aws.ToString(out.Output) != `{"who":"ada","r":{"hello":{"who":"ada"}}}` ||
+		out.InspectionData == nil || aws.ToString(out.InspectionData.Result) != `{"hello":{"who":"ada"}}` {
+		t.Fatalf("got %s %s next %s, inspection %+v", out.Status, aws.ToString(out.Output), aws.ToString(out.NextState), out.InspectionData)
+	}
+
+	refusals := []struct {
+		name string
+		in   sfn.TestStateInput
+		want func(error) bool
+	}{
+		{"invalid state", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","Nope":1,"End":true}`)},
+			func(err error) bool { var e *types.InvalidDefinition; return errors.As(err, &e) }},
+		{"map without mock", sfn.TestStateInput{Definition: aws.String(`{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`)},
+			func(err error) bool { var e *types.ValidationException; return errors.As(err, &e) }},
+	}
+	for _, tt := range refusals {
+		if _, err := cl.sdk.TestState(t.Context(), &tt.in); !tt.want(err) {
+			t.Errorf("%s: got %v", tt.name, err)
+		}
+	}
 }

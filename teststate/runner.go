@@ -31,6 +31,10 @@ type Config struct {
 	// MaxSteps bounds the interpreter inputs one test may take (tasks
 	// run and timers fired by unmocked states); 0 means 10,000.
 	MaxSteps int
+	// MaxDuration bounds the time an unmocked task may take, as AWS
+	// bounds TestState at five minutes (the default); past it the state
+	// fails with States.Timeout.
+	MaxDuration time.Duration
 }
 
 // Runner answers TestState. It is safe for concurrent use.
@@ -58,6 +62,9 @@ func New(cfg Config, invoker engine.Invoker) *Runner {
 	}
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = 10000
+	}
+	if cfg.MaxDuration <= 0 {
+		cfg.MaxDuration = 5 * time.Minute
 	}
 	return &Runner{cfg: cfg, invoker: invoker}
 }
@@ -131,7 +138,8 @@ func (r *Runner) TestState(ctx context.Context, in *api.TestStateInput) (*api.Te
 		RoleArn: in.RoleArn, Input: input, Seed: binary.LittleEndian.Uint64(seed[:]),
 		Inspector: rec, Context: cobj, Variables: vars,
 	})
-	if err := r.drive(ctx, x, rec, m, now); err != nil {
+	base := engine.Task{ExecutionARN: execArn, StateMachineARN: smArn, StateMachineName: machine}
+	if err := r.drive(ctx, x, rec, m, base, now); err != nil {
 		return nil, err
 	}
 	return r.answer(in, x, rec, vars), nil
@@ -140,7 +148,11 @@ func (r *Runner) TestState(ctx context.Context, in *api.TestStateInput) (*api.Te
 // drive applies inputs to x until the state under test has an outcome:
 // tasks are answered by the mock or the invoker, timers fire at once (in
 // virtual time), and a retry ends the run.
-func (r *Runner) drive(ctx context.Context, x *interp.Execution, rec *recorder, m *mock, now time.Time) error {
+func (r *Runner) drive(ctx context.Context, x *interp.Execution, rec *recorder, m *mock, base engine.Task, now time.Time) error {
+	// Tasks get until the deadline; ctx itself ends only if the caller
+	// goes away.
+	taskCtx, cancel := context.WithTimeout(ctx, r.cfg.MaxDuration)
+	defer cancel()
 	var tasks []interp.RunTask
 	timers := map[int64]interp.SetTimer{}
 	take := func(step interp.Step) {
@@ -173,7 +185,8 @@ func (r *Runner) drive(ctx context.Context, x *interp.Execution, rec *recorder, 
 		if len(tasks) > 0 {
 			t := tasks[0]
 			tasks = tasks[1:]
-			take(x.Apply(r.runTask(ctx, x, rec, m, t, now)))
+			base.RunTask = t
+			take(x.Apply(r.runTask(taskCtx, rec, m, base, now)))
 			continue
 		}
 		if len(timers) == 0 {
@@ -196,7 +209,8 @@ func (r *Runner) drive(ctx context.Context, x *interp.Execution, rec *recorder, 
 
 // runTask answers one task: the state under test's from the mock, any
 // other (inside an unmocked Map or Parallel) from the invoker.
-func (r *Runner) runTask(ctx context.Context, x *interp.Execution, rec *recorder, m *mock, t interp.RunTask, now time.Time) interp.Input {
+func (r *Runner) runTask(ctx context.Context, rec *recorder, m *mock, task engine.Task, now time.Time) interp.Input {
+	t := task.RunTask
 	if m != nil && rec.state.Type == asl.TypeTask {
 		if m.failure != nil {
 			return interp.TaskFailed{TaskID: t.TaskID, Error: m.failure.Name, Cause: m.failure.Cause, Time: now}
@@ -206,7 +220,15 @@ func (r *Runner) runTask(ctx context.Context, x *interp.Execution, rec *recorder
 	if r.invoker == nil {
 		return interp.TaskFailed{TaskID: t.TaskID, Error: "States.Runtime", Cause: fmt.Sprintf("Cairn has no integration for the resource '%s'", t.Resource), Time: now}
 	}
-	out, err := r.invoker.Invoke(ctx, engine.Task{RunTask: t, ExecutionARN: "", StateMachineARN: ""})
+	if t.TimeoutSeconds > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(t.TimeoutSeconds)*time.Second)
+		defer cancel()
+	}
+	out, err := r.invoker.Invoke(ctx, task)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return interp.TaskFailed{TaskID: t.TaskID, Error: "States.Timeout", Time: now}
+	}
 	if err != nil {
 		var te *engine.TaskError
 		if errors.As(err, &te) {

@@ -139,6 +139,27 @@ func TestTestState(t *testing.T) {
 
 const mapDef = `{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`
 
+// TestTestStateTimeout: an unmocked task that outlives the run's bound
+// (AWS's five minutes, here a few milliseconds) fails with States.Timeout,
+// which the state's Retry and Catch see.
+func TestTestStateTimeout(t *testing.T) {
+	t.Parallel()
+	const slow = "arn:aws:lambda:us-east-1:123456789012:function:slow"
+	inv := engine.Handlers{slow: func(ctx context.Context, _ any) (any, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}}
+	r := New(Config{MaxDuration: 5 * time.Millisecond}, inv)
+	out, err := r.TestState(t.Context(), &api.TestStateInput{Input: `{}`,
+		Definition: `{"Type":"Task","Resource":"` + slow + `","Catch":[{"ErrorEquals":["States.Timeout"],"Next":"Late"}],"End":true}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != "CAUGHT_ERROR" || out.Error != "States.Timeout" || out.NextState != "Late" {
+		t.Fatalf("got %s %s next %q, want CAUGHT_ERROR States.Timeout next Late", out.Status, out.Error, out.NextState)
+	}
+}
+
 func TestTestStateRefuses(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
