@@ -35,25 +35,109 @@ func channelName(schema string) string {
 	return c
 }
 
-// claimSQL leases expired RUNNING executions to a node. The CTE locks the
-// rows it picks, skipping those another claimer (or a step) holds; a row
-// another claimer took since the snapshot is re-checked under the lock and
-// dropped, as its lease is no longer expired.
-const claimSQL = `WITH pick AS MATERIALIZED (
-	SELECT id FROM executions WHERE status = 'RUNNING' AND lease_until < $3
-	ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED),
-e AS (UPDATE executions x SET owner = $1, lease_until = $2, fence = x.fence + 1 FROM pick WHERE x.id = pick.id
-	RETURNING x.*)
+// nowNS is the database's clock in Unix nanoseconds: lease expiry is
+// judged by one clock, not by each node's. clock_timestamp() rather than
+// now(), which is frozen at the start of the transaction.
+const nowNS = `(extract(epoch FROM clock_timestamp()) * 1000000000)::bigint`
+
+// renewSQL extends a node's lease and reports whether the previous one was
+// still running. The old row is locked before the clock is read (k reads
+// the clock when projecting the join's row, after old's scan has taken
+// the lock), so a claim that found the lease lapsed and holds the row
+// (claimSQL locks lapsed rows FOR SHARE) has committed before the renewal
+// reads the clock, and the renewal answers kept = false. The upsert runs
+// after the SELECT has read k.
+const renewSQL = `WITH old AS (SELECT lease_until FROM cluster_nodes WHERE node = $1 FOR UPDATE),
+k AS MATERIALIZED (SELECT old.lease_until AS old_until, ` + nowNS + ` AS now FROM (VALUES (1)) v LEFT JOIN old ON true),
+up AS (INSERT INTO cluster_nodes (node, lease_until) SELECT $1, k.now + $2 FROM k
+	ON CONFLICT (node) DO UPDATE SET lease_until = excluded.lease_until)
+SELECT coalesce(old_until >= now, false) FROM k`
+
+// maxTTL bounds a lease, so that lease_until cannot overflow.
+const maxTTL = 100 * 365 * 24 * time.Hour
+
+func (s *Store) RenewLease(ctx context.Context, node string, ttl time.Duration) (bool, error) {
+	if node == "" {
+		return false, errors.New("renew lease: no node name")
+	}
+	var kept bool
+	err := retry(ctx, func() error {
+		return s.pool.QueryRow(ctx, renewSQL, node, int64(min(ttl, maxTTL))).Scan(&kept)
+	})
+	if err != nil {
+		return false, fmt.Errorf("renew lease of %s: %w", node, err)
+	}
+	return kept, nil
+}
+
+func (s *Store) HeldExecutions(ctx context.Context, node string) (map[string]int64, error) {
+	if node == "" {
+		return nil, errors.New("held executions: no node name")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT arn, fence FROM executions WHERE owner = $1 AND status = 'RUNNING'`, node)
+	if err != nil {
+		return nil, fmt.Errorf("held executions of %s: %w", node, err)
+	}
+	out := map[string]int64{}
+	var arn string
+	var fence int64
+	_, err = pgx.ForEachRow(rows, []any{&arn, &fence}, func() error {
+		out[arn] = fence
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("held executions of %s: %w", node, err)
+	}
+	return out, nil
+}
+
+// claimSQL leases to a node RUNNING executions that no live node holds.
+//
+//   - owners lists the distinct owners of RUNNING executions ("" for
+//     released ones) by skipping through executions_by_owner, one index
+//     descent per owner, however many executions each holds.
+//   - dead keeps the owners with no cluster_nodes row (a node that left,
+//     or never registered) and those whose lease has lapsed. Lapsed rows
+//     are locked FOR SHARE and re-read: a renewal that committed meanwhile
+//     makes the node live again, and one still running waits for this
+//     claim and then reports kept = false (see renewSQL).
+//   - pick locks, skipping rows another claimer or a step holds, up to $2
+//     executions of dead owners, each owner's oldest first, reading only their
+//     entries of executions_by_owner and stopping at the limit. owner is
+//     matched by a range, not "=": against an equality, the planner,
+//     guessing the dead owner's rows spread evenly, walks the primary key
+//     (or the table) filtering on owner, which reads every running
+//     execution when they come last (TestClaimReadsLittle). A row another
+//     claimer took since the snapshot is re-checked under the lock and
+//     dropped, its new owner being live.
+//   - the UPDATE gives them to the node and bumps their fences.
+const claimSQL = `WITH RECURSIVE owners AS (
+	(SELECT owner FROM executions WHERE status = 'RUNNING' ORDER BY owner LIMIT 1)
+	UNION ALL
+	SELECT (SELECT x.owner FROM executions x WHERE x.status = 'RUNNING' AND x.owner > o.owner ORDER BY x.owner LIMIT 1)
+	FROM owners o WHERE o.owner IS NOT NULL),
+c AS MATERIALIZED (SELECT ` + nowNS + ` AS now),
+lapsed AS MATERIALIZED (SELECT n.node FROM cluster_nodes n
+	WHERE n.node IN (SELECT owner FROM owners) AND n.lease_until < (SELECT now FROM c) FOR SHARE OF n),
+dead AS MATERIALIZED (
+	SELECT o.owner FROM owners o WHERE o.owner IS NOT NULL AND NOT EXISTS (SELECT FROM cluster_nodes n WHERE n.node = o.owner)
+	UNION ALL SELECT node FROM lapsed),
+pick AS MATERIALIZED (
+	SELECT p.id FROM dead d CROSS JOIN LATERAL (
+		SELECT x.id FROM executions x WHERE x.status = 'RUNNING' AND x.owner >= d.owner AND x.owner <= d.owner
+		ORDER BY x.owner, x.id LIMIT $2 FOR UPDATE SKIP LOCKED) p
+	LIMIT $2),
+e AS (UPDATE executions x SET owner = $1, fence = x.fence + 1 FROM pick WHERE x.id = pick.id RETURNING x.*)
 SELECT ` + execColumns + ` FROM e JOIN execution_specs s ON s.execution_id = e.id ORDER BY e.start_date, e.arn`
 
-func (s *Store) ClaimExecutions(ctx context.Context, node string, now, until time.Time, limit int) ([]store.Execution, error) {
+func (s *Store) ClaimExecutions(ctx context.Context, node string, limit int) ([]store.Execution, error) {
 	if node == "" {
 		return nil, errors.New("claim executions: no node name")
 	}
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, claimSQL, node, nanos(until), nanos(now), limit)
+	rows, err := s.pool.Query(ctx, claimSQL, node, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim executions: %w", err)
 	}
@@ -64,43 +148,14 @@ func (s *Store) ClaimExecutions(ctx context.Context, node string, now, until tim
 	return out, nil
 }
 
-// renewSQL locks the node's rows in ARN order, the order group commit
-// mostly takes them in, so that a renewal and a group rarely deadlock.
-const renewSQL = `WITH r AS (
-	SELECT id FROM executions WHERE owner = $1 AND status = 'RUNNING' ORDER BY arn FOR UPDATE)
-UPDATE executions e SET lease_until = $2 FROM r WHERE e.id = r.id RETURNING e.arn, e.fence`
-
-func (s *Store) RenewLeases(ctx context.Context, node string, until time.Time) (map[string]int64, error) {
-	if node == "" {
-		return nil, errors.New("renew leases: no node name")
-	}
-	var out map[string]int64
-	err := retry(ctx, func() error {
-		out = map[string]int64{}
-		rows, err := s.pool.Query(ctx, renewSQL, node, nanos(until))
-		if err != nil {
-			return err
-		}
-		var arn string
-		var fence int64
-		_, err = pgx.ForEachRow(rows, []any{&arn, &fence}, func() error {
-			out[arn] = fence
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("renew leases of %s: %w", node, err)
-	}
-	return out, nil
-}
-
-// releaseSQL ends a node's leases; the owner is cleared too, so that a
-// renewal racing the release cannot revive them.
+// releaseSQL clears the owner of a node's executions, locking them in ARN
+// order (as group commit mostly does), and, when all are released, deletes
+// the node's row: it has left, and its next renewal reports kept = false.
 const releaseSQL = `WITH r AS (
 	SELECT id FROM executions WHERE owner = $1 AND status = 'RUNNING' AND ($2::text[] IS NULL OR arn = ANY ($2))
 	ORDER BY arn FOR UPDATE),
-u AS (UPDATE executions e SET owner = '', lease_until = 0 FROM r WHERE e.id = r.id RETURNING 1)
+u AS (UPDATE executions e SET owner = '' FROM r WHERE e.id = r.id RETURNING 1),
+d AS (DELETE FROM cluster_nodes WHERE node = $1 AND $2::text[] IS NULL)
 SELECT pg_notify($3, '` + payloadWork + `') FROM (SELECT count(*) AS n FROM u) c WHERE c.n > 0`
 
 func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) error {
@@ -277,17 +332,27 @@ func (s *Store) DeleteMessages(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// nodeForgottenAfter is how long Sweep keeps the row of a node whose lease
+// lapsed and that holds nothing (a node that died, or was renamed).
+const nodeForgottenAfter = time.Hour
+
+// sweepSQL deletes what ended executions left behind and the rows of nodes
+// long gone. A node renewing meanwhile makes its row's lease_until recent,
+// which the DELETE re-checks under the row lock.
 const sweepSQL = `WITH t AS (
 	DELETE FROM cluster_tasks c WHERE NOT EXISTS (
 		SELECT FROM executions e WHERE e.arn = c.execution_arn AND e.status = 'RUNNING') RETURNING 1),
 m AS (
 	DELETE FROM cluster_messages c WHERE NOT EXISTS (
-		SELECT FROM executions e WHERE e.arn = c.execution_arn AND e.status = 'RUNNING') RETURNING 1)
-SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM m)`
+		SELECT FROM executions e WHERE e.arn = c.execution_arn AND e.status = 'RUNNING') RETURNING 1),
+n AS (
+	DELETE FROM cluster_nodes c WHERE c.lease_until < ` + nowNS + ` - $1 AND NOT EXISTS (
+		SELECT FROM executions e WHERE e.owner = c.node AND e.status = 'RUNNING') RETURNING 1)
+SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM m) + (SELECT count(*) FROM n)`
 
 func (s *Store) Sweep(ctx context.Context) (int, error) {
 	var n int
-	if err := s.pool.QueryRow(ctx, sweepSQL).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, sweepSQL, int64(nodeForgottenAfter)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sweep: %w", err)
 	}
 	return n, nil

@@ -46,31 +46,48 @@
 //
 // # Several nodes (store.Cluster)
 //
-// Migration 3 adds to executions owner (the node holding the lease),
-// lease_until (Unix nanoseconds; 0 for none) and fence (bumped by every
-// claim), and the tables cluster_tasks (tokens waiting for an answer;
-// activity tasks in FIFO order by an identity column) and cluster_messages
-// (inputs queued for an execution, applied in id order).
+// Migration 3 adds to executions owner (the node holding it; empty once
+// released) and fence (bumped by every claim), and the tables
+// cluster_nodes (one row per node: lease_until in Unix nanoseconds of the
+// database's clock), cluster_tasks (tokens waiting for an answer; activity
+// tasks in FIFO order by an identity column) and cluster_messages (inputs
+// queued for an execution, applied in id order).
 //
-//  1. ClaimExecutions is one statement: a MATERIALIZED CTE picks expired
-//     RUNNING rows (index on lease_until WHERE status = 'RUNNING') with
-//     FOR UPDATE SKIP LOCKED, and the UPDATE sets owner and lease_until
-//     and bumps fence. Claimers never wait for each other nor get the same
-//     row: one another took since their snapshot is re-checked under the
-//     lock and dropped. TakeActivityTask hands out tasks the same way.
-//  2. Steps carry their fence: the step UPDATE (stepSQL, and roundSQL as
+//  1. Leases are per node: RenewLease upserts the node's row, so renewal
+//     costs one row whatever the node holds, and an execution parked for a
+//     year costs no write. Expiry is judged by clock_timestamp() on the
+//     server, never by a time a node sends. RenewLease locks the old row
+//     before reading the clock and reports kept when it had not lapsed.
+//  2. ClaimExecutions is one statement. It lists the distinct owners of
+//     RUNNING executions by skipping through executions_by_owner (owner,
+//     id) WHERE status = 'RUNNING', one index descent per owner; an owner
+//     is dead when it has no cluster_nodes row (it left, or never
+//     registered) or its lease lapsed. It locks lapsed nodes' rows FOR
+//     SHARE, so a renewal in flight either commits first (the claim
+//     re-reads the row and finds the node live) or waits and reports
+//     kept = false. It then takes up to limit executions of dead owners,
+//     oldest id first, through the index (a range condition on owner
+//     keeps the planner from a primary-key or sequential scan that reads
+//     every running execution), FOR UPDATE SKIP LOCKED, and the UPDATE
+//     sets owner and bumps fence. Claimers never wait for each other nor
+//     get the same row: one another took since their snapshot is
+//     re-checked under the lock and dropped. TakeActivityTask hands out
+//     tasks the same way.
+//  3. Steps carry their fence: the step UPDATE (stepSQL, and roundSQL as
 //     an array element) also requires "fence = $fence" unless it is 0, so
-//     a node that lost its lease fails with store.ErrStaleVersion even when
-//     its version still lines up, and writes nothing.
-//  3. RenewLeases and ReleaseLeases lock the node's rows in ARN order (as
-//     group commit mostly does) and retry a deadlock. A release clears the
-//     owner as well, so a renewal racing it cannot revive the lease.
-//  4. Send with answers deletes the token's row and inserts the message
+//     a node that lost an execution fails with store.ErrStaleVersion even
+//     when its version still lines up, and writes nothing.
+//  4. ReleaseLeases clears the owner of the node's executions, locking
+//     them in ARN order (as group commit mostly does), and retries a
+//     deadlock; releasing all deletes the node's row too, so its
+//     executions are free at once and its next renewal reports kept =
+//     false.
+//  5. Send with answers deletes the token's row and inserts the message
 //     in one statement (data-modifying CTEs), for the task's execution;
 //     concurrent answers queue on the row and all but the first find it
 //     gone (ErrNotFound). Message ids are taken at insert, so two
 //     messages sent concurrently may become visible out of id order.
-//  5. Signals are NOTIFY payloads on one channel per schema ("cairn:" and
+//  6. Signals are NOTIFY payloads on one channel per schema ("cairn:" and
 //     the schema name), sent by the statement that makes the change, so
 //     they are delivered when it commits: 'w' (SignalWork), 'i' and the
 //     owner's node (SignalInbox), 'a' and the activity ARN
@@ -82,10 +99,10 @@
 //     transaction-pooling port.
 //
 // A step's UPDATE changes no indexed column, so it stays a HOT update
-// (fillfactor 80); a renewal changes lease_until, which the claim index
-// holds, so it is not one: renewing many executions often costs index
-// writes. PurgeExecutions deletes the tasks and messages of what it
-// purges; Sweep deletes those of executions no longer RUNNING.
+// (fillfactor 80); only claims and releases, which move owner, write
+// index entries. PurgeExecutions deletes the tasks and messages of what it
+// purges; Sweep deletes those of executions no longer RUNNING, and the rows
+// of nodes whose lease lapsed over an hour ago and that hold nothing.
 //
 // # Tests and benchmarks
 //

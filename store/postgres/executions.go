@@ -18,7 +18,7 @@ import (
 // (execution_specs).
 const execColumns = `e.arn, e.state_machine_arn, e.version_arn, e.alias_arn, e.name, e.status, s.definition,
 	e.role_arn, s.input, e.output, e.error, e.cause, e.trace_header, e.seed, e.start_date, e.stop_date, e.version,
-	e.redrive_count, e.owner, e.lease_until, e.fence`
+	e.redrive_count, e.owner, e.fence`
 
 // execSelect reads whole executions; callers add WHERE and ORDER BY on
 // columns of e.
@@ -26,11 +26,11 @@ const execSelect = `SELECT ` + execColumns + ` FROM executions e JOIN execution_
 
 func scanExecution(r pgx.Row) (store.Execution, error) {
 	var e store.Execution
-	var seed, start, stop, until int64
+	var seed, start, stop int64
 	err := r.Scan(&e.ARN, &e.StateMachineARN, &e.VersionARN, &e.AliasARN, &e.Name, &e.Status, &e.Definition, &e.RoleARN,
 		&e.Input, &e.Output, &e.Error, &e.Cause, &e.TraceHeader, &seed, &start, &stop, &e.Version, &e.RedriveCount,
-		&e.Lease.Node, &until, &e.Lease.Fence)
-	e.Seed, e.StartDate, e.StopDate, e.Lease.Until = uint64(seed), fromNanos(start), fromNanos(stop), fromNanos(until)
+		&e.Lease.Node, &e.Lease.Fence)
+	e.Seed, e.StartDate, e.StopDate = uint64(seed), fromNanos(start), fromNanos(stop)
 	return e, err
 }
 

@@ -16,3 +16,10 @@ func OpenWriters(ctx context.Context, connString string, n int) (*Store, error) 
 
 // Pool returns s's connection pool.
 func Pool(s *Store) *pgxpool.Pool { return s.pool }
+
+// ClaimSQL is the statement ClaimExecutions runs: $1 node, $2 limit.
+const ClaimSQL = claimSQL
+
+// RenewSQL is the statement RenewLease runs: $1 node, $2 ttl in
+// nanoseconds.
+const RenewSQL = renewSQL

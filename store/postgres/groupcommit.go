@@ -43,8 +43,8 @@ const batchTimeout = time.Minute
 // the new id, NULL when the ARN is taken.
 const createSQL = `WITH e AS (
 	INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output,
-		error, cause, trace_header, seed, start_date, stop_date, version, redrive_count, owner, lease_until, fence)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $23, $24)
+		error, cause, trace_header, seed, start_date, stop_date, version, redrive_count, owner, fence)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $23)
 	ON CONFLICT (arn) DO NOTHING RETURNING id),
 sp AS (INSERT INTO execution_specs (execution_id, definition, input) SELECT id, $17, $18 FROM e),
 j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, $15, $19 FROM e WHERE $19::bytea IS NOT NULL),
@@ -415,7 +415,7 @@ func queue(b *pgx.Batch, o *op) {
 		}
 		b.Queue(createSQL, x.ARN, x.StateMachineARN, x.VersionARN, x.AliasARN, x.Name, x.Status, x.RoleARN, x.Output,
 			x.Error, x.Cause, x.TraceHeader, int64(x.Seed), nanos(x.StartDate), nanos(x.StopDate), x.Version,
-			x.RedriveCount, x.Definition, x.Input, st.Input, ids, bodies, x.Lease.Node, nanos(x.Lease.Until), x.Lease.Fence)
+			x.RedriveCount, x.Definition, x.Input, st.Input, ids, bodies, x.Lease.Node, x.Lease.Fence)
 		return
 	}
 	if ended(st) {

@@ -114,17 +114,21 @@ var migrations = []string{
 	);`,
 
 	// 3: leases, tasks and messages for several nodes sharing the
-	// database (see Cluster in the package doc). The new columns have
-	// constant defaults, so adding them rewrites no rows. A step's UPDATE
-	// changes none of the indexed columns and stays a HOT update; a
-	// renewal changes lease_until, which the claim index needs, so it is
-	// not one.
+	// database (see Cluster in the package doc). An execution names the
+	// node holding it (owner, '' for none) and a fence bumped by every
+	// claim; the new columns have constant defaults, so adding them
+	// rewrites no rows. Nodes renew one row each in cluster_nodes
+	// (lease_until in Unix nanoseconds of the database's clock), however
+	// many executions they hold. A step's UPDATE leaves owner alone, so it
+	// stays a HOT update; only claims and releases move index entries.
 	`ALTER TABLE executions
-		ADD COLUMN owner       text   NOT NULL DEFAULT '',
-		ADD COLUMN lease_until bigint NOT NULL DEFAULT 0,
-		ADD COLUMN fence       bigint NOT NULL DEFAULT 0;
-	CREATE INDEX executions_claimable ON executions (lease_until) WHERE status = 'RUNNING';
-	CREATE INDEX executions_by_owner ON executions (owner) WHERE status = 'RUNNING';
+		ADD COLUMN owner text   NOT NULL DEFAULT '',
+		ADD COLUMN fence bigint NOT NULL DEFAULT 0;
+	CREATE INDEX executions_by_owner ON executions (owner, id) WHERE status = 'RUNNING';
+	CREATE TABLE cluster_nodes (
+		node        text PRIMARY KEY,
+		lease_until bigint NOT NULL
+	);
 	CREATE TABLE cluster_tasks (
 		token         text PRIMARY KEY,
 		execution_arn text NOT NULL,

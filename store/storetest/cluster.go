@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -41,67 +42,121 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		return s, t.Context()
 	}
 	t0 := time.Date(2026, 5, 6, 7, 8, 9, 123456789, time.UTC)
-	lease := func(node string, until time.Time, fence int64) store.Lease {
-		return store.Lease{Node: node, Until: until, Fence: fence}
-	}
+	lease := func(node string, fence int64) store.Lease { return store.Lease{Node: node, Fence: fence} }
 
 	t.Run("CreateWithLease", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 7))
+		a := createLeased(t, s, "a", t0, lease("n1", 7))
 		b := createLeased(t, s, "b", t0.Add(time.Second), store.Lease{})
 		got, err := s.GetExecution(ctx, a.ARN)
-		if err != nil || diffLeased(got, a) != "" {
-			t.Fatalf("get: %v %s", err, diffLeased(got, a))
+		if err != nil || DiffExecution(got, a) != "" {
+			t.Fatalf("get: %v %s", err, DiffExecution(got, a))
 		}
-		if got, err := s.GetExecution(ctx, b.ARN); err != nil || got.Lease.Node != "" || !got.Lease.Until.IsZero() || got.Lease.Fence != 0 {
+		if got, err := s.GetExecution(ctx, b.ARN); err != nil || got.Lease != (store.Lease{}) {
 			t.Fatalf("get unleased: %+v %v", got.Lease, err)
 		}
 		running, err := s.RunningExecutions(ctx)
-		if err != nil || len(running) != 2 || diffLeased(running[0], a) != "" || diffLeased(running[1], b) != "" {
+		if err != nil || len(running) != 2 || DiffExecution(running[0], a) != "" || DiffExecution(running[1], b) != "" {
 			t.Fatalf("running: %v %+v", err, running)
 		}
 		list, _, err := s.ListExecutions(ctx, store.ExecutionFilter{StateMachineARN: a.StateMachineARN}, store.Page{})
-		if err != nil || len(list) != 2 || diffLeased(list[1], a) != "" {
+		if err != nil || len(list) != 2 || DiffExecution(list[1], a) != "" {
 			t.Fatalf("list: %v %+v", err, list)
 		}
 	})
 
+	// Renew relies on a ttl of 0 or less giving a lease that has lapsed at
+	// once, and on a lease of a minute outliving the test.
+	t.Run("Renew", func(t *testing.T) {
+		s, _ := setup(t)
+		for i, c := range []struct {
+			node string
+			ttl  time.Duration
+			kept bool
+		}{
+			{"n1", time.Minute, false}, // new
+			{"n1", time.Minute, true},
+			{"n2", -time.Second, false}, // new, and lapsed at once
+			{"n1", -time.Second, true},  // n1's lease was running
+			{"n1", time.Minute, false},  // it had lapsed
+			{"n2", time.Minute, false},
+			{"n2", time.Minute, true},
+			{"n1", 0, true},
+		} {
+			if kept, err := s.RenewLease(t.Context(), c.node, c.ttl); err != nil || kept != c.kept {
+				t.Fatalf("renewal %d of %s for %v: kept %v, %v; want %v", i, c.node, c.ttl, kept, err, c.kept)
+			}
+		}
+		// A lease lapses with time too.
+		checkRenew(t, s, "n3", 20*time.Millisecond, false)
+		time.Sleep(60 * time.Millisecond)
+		checkRenew(t, s, "n3", time.Minute, false)
+	})
+
+	t.Run("Held", func(t *testing.T) {
+		s, ctx := setup(t)
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
+		b := createLeased(t, s, "b", t0, lease("n1", 5))
+		c := createLeased(t, s, "c", t0, lease("n2", 1))
+		createLeased(t, s, "free", t0, store.Lease{})
+		endedExec(t, s, "d", t0, lease("n1", 1))
+		// Holding does not depend on the node's lease: it lasts until
+		// another node claims.
+		checkRenew(t, s, "n2", -time.Second, false)
+		checkHeld(t, s, "n1", map[string]int64{a.ARN: 1, b.ARN: 5})
+		checkHeld(t, s, "n2", map[string]int64{c.ARN: 1})
+		checkHeld(t, s, "n3", map[string]int64{})
+		checkRenew(t, s, "n3", time.Minute, false)
+		if got, err := s.ClaimExecutions(ctx, "n3", 10); err != nil || len(got) != 4 {
+			t.Fatalf("claim: %v %d", err, len(got))
+		}
+		checkHeld(t, s, "n1", map[string]int64{})
+		checkHeld(t, s, "n3", map[string]int64{a.ARN: 2, b.ARN: 6, c.ARN: 2, prefix + "execution:c:free": 1})
+	})
+
 	t.Run("Claim", func(t *testing.T) {
 		s, ctx := setup(t)
-		now := t0.Add(time.Hour)
-		live := createLeased(t, s, "live", t0, lease("n1", now.Add(time.Minute), 1))
-		expired := createLeased(t, s, "expired", t0, lease("n1", now.Add(-time.Nanosecond), 3))
-		unleased := createLeased(t, s, "unleased", t0, store.Lease{})
-		endedExec(t, s, "ended", t0, lease("n1", now.Add(-time.Second), 1))
+		live := createLeased(t, s, "live", t0, lease("n1", 1))
+		lapsed := createLeased(t, s, "lapsed", t0, lease("n2", 3))
+		unknown := createLeased(t, s, "unknown", t0, lease("n3", 2)) // n3 never renewed
+		free := createLeased(t, s, "free", t0, store.Lease{})
+		endedExec(t, s, "ended", t0, lease("n2", 1))
+		checkRenew(t, s, "n1", time.Minute, false)
+		checkRenew(t, s, "n2", -time.Second, false)
+		checkRenew(t, s, "c1", time.Minute, false)
+		checkRenew(t, s, "c2", time.Minute, false)
 
-		until := now.Add(time.Minute)
-		got, err := s.ClaimExecutions(ctx, "n2", now, until, 10)
+		got, err := s.ClaimExecutions(ctx, "c1", 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		expired.Lease, unleased.Lease = lease("n2", until, 4), lease("n2", until, 1)
-		if d := diffClaimed(got, expired, unleased); d != "" {
+		lapsed.Lease, unknown.Lease, free.Lease = lease("c1", 4), lease("c1", 3), lease("c1", 1)
+		if d := diffClaimed(got, lapsed, unknown, free); d != "" {
 			t.Fatal(d)
 		}
-		if e, err := s.GetExecution(ctx, expired.ARN); err != nil || diffLeased(e, expired) != "" {
-			t.Fatalf("after claim: %v %s", err, diffLeased(e, expired))
+		if e, err := s.GetExecution(ctx, lapsed.ARN); err != nil || DiffExecution(e, lapsed) != "" {
+			t.Fatalf("after claim: %v %s", err, DiffExecution(e, lapsed))
 		}
-		if got, err := s.ClaimExecutions(ctx, "n3", now, until, 10); err != nil || len(got) != 0 {
-			t.Fatalf("claim of live leases: %v %+v", err, got)
+		if got, err := s.ClaimExecutions(ctx, "c2", 10); err != nil || len(got) != 0 {
+			t.Fatalf("claim of live nodes' executions: %v %+v", err, got)
 		}
-		// Later every lease has ended; limit bounds each claim.
-		later := now.Add(time.Hour)
+		// Now n1 and c1 stop renewing; limit bounds each claim.
+		checkRenew(t, s, "n1", -time.Second, true)
+		checkRenew(t, s, "c1", -time.Second, true)
 		var all []store.Execution
-		for _, limit := range []int{1, 5, 5} {
-			got, err := s.ClaimExecutions(ctx, "n3", later, later.Add(time.Minute), limit)
-			if err != nil || len(got) > limit {
+		for _, limit := range []int{1, 2, 5} {
+			got, err := s.ClaimExecutions(ctx, "c2", limit)
+			if err != nil || len(got) > limit || (limit < 5 && len(got) != limit) {
 				t.Fatalf("claim %d: %v %d", limit, err, len(got))
 			}
 			all = append(all, got...)
 		}
-		live.Lease, expired.Lease, unleased.Lease = lease("n3", later.Add(time.Minute), 2), lease("n3", later.Add(time.Minute), 5), lease("n3", later.Add(time.Minute), 2)
-		if d := diffClaimed(all, live, expired, unleased); d != "" {
+		live.Lease, lapsed.Lease, unknown.Lease, free.Lease = lease("c2", 2), lease("c2", 5), lease("c2", 4), lease("c2", 2)
+		if d := diffClaimed(all, live, lapsed, unknown, free); d != "" {
 			t.Fatal(d)
+		}
+		if got, err := s.ClaimExecutions(ctx, "c1", 10); err != nil || len(got) != 0 {
+			t.Fatalf("claim with nothing free: %v %+v", err, got)
 		}
 	})
 
@@ -109,15 +164,18 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		s, ctx := setup(t)
 		const execs, nodes = 24, 4
 		for i := range execs {
-			createLeased(t, s, fmt.Sprintf("e%02d", i), t0, lease("dead", t0, 1))
+			createLeased(t, s, fmt.Sprintf("e%02d", i), t0, lease("dead", 1))
 		}
-		now := t0.Add(time.Minute)
+		checkRenew(t, s, "dead", -time.Second, false)
+		for n := range nodes {
+			checkRenew(t, s, fmt.Sprint("n", n), time.Minute, false)
+		}
 		claimed := make([][]store.Execution, nodes)
 		var wg sync.WaitGroup
 		for n := range nodes {
 			wg.Go(func() {
 				for {
-					got, err := s.ClaimExecutions(ctx, fmt.Sprint("n", n), now, now.Add(time.Minute), 3)
+					got, err := s.ClaimExecutions(ctx, fmt.Sprint("n", n), 3)
 					if err != nil {
 						t.Error(err)
 						return
@@ -152,65 +210,60 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		}
 	})
 
-	t.Run("Renew", func(t *testing.T) {
-		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
-		b := createLeased(t, s, "b", t0, lease("n1", t0.Add(time.Minute), 5))
-		c := createLeased(t, s, "c", t0, lease("n2", t0.Add(time.Minute), 1))
-		endedExec(t, s, "d", t0, lease("n1", t0.Add(time.Minute), 1))
-		until := t0.Add(2 * time.Minute)
-		checkRenew(t, s, "n1", until, map[string]int64{a.ARN: 1, b.ARN: 5})
-		if e, _ := s.GetExecution(ctx, a.ARN); !e.Lease.Until.Equal(until) {
-			t.Fatalf("renewed until %v, want %v", e.Lease.Until, until)
-		}
-		if e, _ := s.GetExecution(ctx, c.ARN); !e.Lease.Until.Equal(t0.Add(time.Minute)) || e.Lease.Node != "n2" {
-			t.Fatalf("another node's lease changed: %+v", e.Lease)
-		}
-		// Once another node took them, n1 renews nothing.
-		if got, err := s.ClaimExecutions(ctx, "n3", t0.Add(3*time.Minute), t0.Add(4*time.Minute), 10); err != nil || len(got) != 3 {
-			t.Fatalf("claim: %v %d", err, len(got))
-		}
-		checkRenew(t, s, "n1", t0.Add(5*time.Minute), map[string]int64{})
-		checkRenew(t, s, "n3", t0.Add(5*time.Minute), map[string]int64{a.ARN: 2, b.ARN: 6, c.ARN: 2})
-	})
-
 	t.Run("Release", func(t *testing.T) {
 		s, ctx := setup(t)
 		signals := listen(t, s)
-		until := t0.Add(time.Hour)
-		a := createLeased(t, s, "a", t0, lease("n1", until, 1))
-		b := createLeased(t, s, "b", t0, lease("n1", until, 1))
-		c := createLeased(t, s, "c", t0, lease("n1", until, 1))
-		if err := s.ReleaseLeases(ctx, "n1", []string{a.ARN}); err != nil {
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
+		b := createLeased(t, s, "b", t0, lease("n1", 1))
+		c := createLeased(t, s, "c", t0, lease("n1", 1))
+		d := createLeased(t, s, "d", t0, lease("n2", 1))
+		checkRenew(t, s, "n1", time.Minute, false)
+		checkRenew(t, s, "n2", time.Minute, false)
+		// Only the node's own executions are released.
+		if err := s.ReleaseLeases(ctx, "n1", []string{a.ARN, d.ARN}); err != nil {
 			t.Fatal(err)
 		}
 		waitSignal(t, signals, store.Signal{Kind: store.SignalWork})
-		got, err := s.ClaimExecutions(ctx, "n2", t0, until, 10)
-		a.Lease = lease("n2", until, 2)
+		checkHeld(t, s, "n1", map[string]int64{b.ARN: 1, c.ARN: 1})
+		checkHeld(t, s, "n2", map[string]int64{d.ARN: 1})
+		got, err := s.ClaimExecutions(ctx, "n2", 10)
+		a.Lease = lease("n2", 2)
 		if d := diffClaimed(got, a); err != nil || d != "" {
 			t.Fatalf("claim after release: %v %s", err, d)
 		}
+		// Releasing some executions leaves the node's lease running.
+		checkRenew(t, s, "n1", time.Minute, true)
+		if err := s.ReleaseLeases(ctx, "n1", []string{}); err != nil {
+			t.Fatalf("release of no executions: %v", err)
+		}
+		checkHeld(t, s, "n1", map[string]int64{b.ARN: 1, c.ARN: 1})
+
+		// Releasing all: the node leaves, its executions are free at once.
 		if err := s.ReleaseLeases(ctx, "n1", nil); err != nil {
 			t.Fatal(err)
 		}
 		waitSignal(t, signals, store.Signal{Kind: store.SignalWork})
-		// Released leases are no longer n1's to renew.
-		checkRenew(t, s, "n1", until, map[string]int64{})
-		got, err = s.ClaimExecutions(ctx, "n2", t0, until, 10)
-		b.Lease, c.Lease = lease("n2", until, 2), lease("n2", until, 2)
+		checkHeld(t, s, "n1", map[string]int64{})
+		got, err = s.ClaimExecutions(ctx, "n2", 10)
+		b.Lease, c.Lease = lease("n2", 2), lease("n2", 2)
 		if d := diffClaimed(got, b, c); err != nil || d != "" {
 			t.Fatalf("claim after releasing all: %v %s", err, d)
 		}
+		checkRenew(t, s, "n1", time.Minute, false)
+		// A node that leaves holding nothing leaves all the same.
 		if err := s.ReleaseLeases(ctx, "n1", nil); err != nil {
 			t.Fatalf("release with nothing held: %v", err)
 		}
+		checkRenew(t, s, "n1", time.Minute, false)
 	})
 
 	t.Run("Fence", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
-		b := createLeased(t, s, "b", t0, lease("n1", t0.Add(time.Minute), 1))
-		if got, err := s.ClaimExecutions(ctx, "n2", t0.Add(2*time.Minute), t0.Add(3*time.Minute), 10); err != nil || len(got) != 2 {
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
+		b := createLeased(t, s, "b", t0, lease("n1", 1))
+		checkRenew(t, s, "n1", -time.Second, false)
+		checkRenew(t, s, "n2", time.Minute, false)
+		if got, err := s.ClaimExecutions(ctx, "n2", 10); err != nil || len(got) != 2 {
 			t.Fatalf("claim: %v %d", err, len(got))
 		}
 		fenced := func(st store.Step, fence int64) store.Step {
@@ -259,7 +312,7 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 
 	t.Run("Tasks", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
 		act, act2 := prefix+"activity:work", prefix+"activity:other"
 		t1 := store.TaskRef{Token: "t1", ExecutionARN: a.ARN, TaskID: 1, Activity: act, Input: `{"n":1}`}
 		t2 := store.TaskRef{Token: "t2", ExecutionARN: a.ARN, TaskID: 2, Activity: act, Input: `{"n":2}`}
@@ -299,7 +352,7 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 
 	t.Run("ConcurrentTake", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
 		act := prefix + "activity:work"
 		const tasks, pollers = 40, 5
 		for i := range tasks {
@@ -340,7 +393,7 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 
 	t.Run("Send", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
 		cb := store.TaskRef{Token: "cb", ExecutionARN: a.ARN, TaskID: 3}
 		if err := s.PutTask(ctx, cb); err != nil {
 			t.Fatal(err)
@@ -382,10 +435,11 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 
 	t.Run("Inbox", func(t *testing.T) {
 		s, ctx := setup(t)
-		until := t0.Add(time.Hour)
-		a := createLeased(t, s, "a", t0, lease("n1", until, 1))
-		b := createLeased(t, s, "b", t0, lease("n1", until, 1))
-		c := createLeased(t, s, "c", t0, lease("n2", until, 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
+		b := createLeased(t, s, "b", t0, lease("n1", 1))
+		c := createLeased(t, s, "c", t0, lease("n2", 1))
+		checkRenew(t, s, "n1", time.Minute, false)
+		checkRenew(t, s, "n2", time.Minute, false)
 		var msgs []store.Message
 		for i, arn := range []string{a.ARN, c.ARN, b.ARN, a.ARN} {
 			m := store.Message{ExecutionARN: arn, Input: fmt.Appendf(nil, `{"m":%d}`, i)}
@@ -406,7 +460,7 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		if err := s.ReleaseLeases(ctx, "n1", []string{a.ARN}); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.ClaimExecutions(ctx, "n2", t0, until, 10); err != nil || len(got) != 1 {
+		if got, err := s.ClaimExecutions(ctx, "n2", 10); err != nil || len(got) != 1 {
 			t.Fatalf("claim: %v %d", err, len(got))
 		}
 		checkInbox(t, s, "n2", "", msgs[1], msgs[3])
@@ -424,7 +478,7 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
 		act := prefix + "activity:work"
 		if err := s.PutTask(ctx, store.TaskRef{Token: "t", ExecutionARN: a.ARN, Activity: act, Input: `{}`}); err != nil {
 			t.Fatal(err)
@@ -454,8 +508,8 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 
 	t.Run("Sweep", func(t *testing.T) {
 		s, ctx := setup(t)
-		a := createLeased(t, s, "a", t0, lease("n1", t0.Add(time.Minute), 1))
-		b := createLeased(t, s, "b", t0, lease("n1", t0.Add(time.Minute), 1))
+		a := createLeased(t, s, "a", t0, lease("n1", 1))
+		b := createLeased(t, s, "b", t0, lease("n1", 1))
 		var ma, mb store.Message
 		for _, x := range []struct {
 			arn string
@@ -474,13 +528,27 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		if errs, err := s.CommitSteps(ctx, []store.Step{end}); err != nil || errs[0] != nil {
 			t.Fatal(errs, err)
 		}
-		if n, err := s.Sweep(ctx); err != nil || n != 2 {
-			t.Fatalf("sweep: %d, %v; want 2", n, err)
+		// Nodes whose lease lapsed long ago are forgotten once they hold
+		// nothing: "gone" (2), not "holder" (which holds a), "recent" nor
+		// "live".
+		checkRenew(t, s, "gone", -2*time.Hour, false)
+		checkRenew(t, s, "holder", -2*time.Hour, false)
+		checkRenew(t, s, "recent", -time.Second, false)
+		checkRenew(t, s, "live", time.Minute, false)
+		if err := s.ReleaseLeases(ctx, "n1", []string{a.ARN}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.ClaimExecutions(ctx, "holder", 1); err != nil || len(got) != 1 {
+			t.Fatalf("claim: %v %d", err, len(got))
+		}
+		if n, err := s.Sweep(ctx); err != nil || n != 3 {
+			t.Fatalf("sweep: %d, %v; want 3", n, err)
 		}
 		checkTask(t, s, store.TaskRef{Token: "t" + a.ARN, ExecutionARN: a.ARN, TaskID: 1}, nil)
 		checkTask(t, s, store.TaskRef{Token: "t" + b.ARN}, store.ErrNotFound)
 		checkInbox(t, s, "n1", a.ARN, ma)
 		checkInbox(t, s, "n1", b.ARN)
+		checkHeld(t, s, "holder", map[string]int64{a.ARN: 2})
 		if n, err := s.Sweep(ctx); err != nil || n != 0 {
 			t.Fatalf("second sweep: %d, %v; want 0", n, err)
 		}
@@ -515,15 +583,6 @@ func endedExec(t *testing.T, s store.Executions, name string, start time.Time, l
 	}
 }
 
-// diffLeased is DiffExecution with lease times compared as instants.
-func diffLeased(got, want store.Execution) string {
-	if !got.Lease.Until.Equal(want.Lease.Until) {
-		return fmt.Sprintf("%s: lease until %v, want %v", want.ARN, got.Lease.Until, want.Lease.Until)
-	}
-	got.Lease.Until = want.Lease.Until
-	return DiffExecution(got, want)
-}
-
 // diffClaimed compares claimed executions with want, in any order.
 func diffClaimed(got []store.Execution, want ...store.Execution) string {
 	got = slices.Clone(got)
@@ -538,26 +597,30 @@ func diffClaimed(got []store.Execution, want ...store.Execution) string {
 		return fmt.Sprintf("claimed %d executions %v, want %d", len(got), arns, len(want))
 	}
 	for i := range got {
-		if d := diffLeased(got[i], want[i]); d != "" {
+		if d := DiffExecution(got[i], want[i]); d != "" {
 			return d
 		}
 	}
 	return ""
 }
 
-func checkRenew(t *testing.T, s store.Cluster, node string, until time.Time, want map[string]int64) {
+// checkRenew renews node's lease for ttl and checks what it reports.
+func checkRenew(t *testing.T, s store.Cluster, node string, ttl time.Duration, kept bool) {
 	t.Helper()
-	got, err := s.RenewLeases(t.Context(), node, until)
+	got, err := s.RenewLease(t.Context(), node, ttl)
+	if err != nil || got != kept {
+		t.Fatalf("renew %s for %v: kept %v, %v; want %v", node, ttl, got, err, kept)
+	}
+}
+
+func checkHeld(t *testing.T, s store.Cluster, node string, want map[string]int64) {
+	t.Helper()
+	got, err := s.HeldExecutions(t.Context(), node)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("renew %s: %v, want %v", node, got, want)
-	}
-	for arn, f := range want {
-		if g, ok := got[arn]; !ok || g != f {
-			t.Fatalf("renew %s: %v, want %v", node, got, want)
-		}
+	if !maps.Equal(got, want) {
+		t.Fatalf("held by %s: %v, want %v", node, got, want)
 	}
 }
 
