@@ -137,11 +137,17 @@ func (s *Store) ClaimExecutions(ctx context.Context, node string, limit int) ([]
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, claimSQL, node, limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim executions: %w", err)
-	}
-	out, err := collect(rows, scanExecution)
+	// A deadlock (with Sweep deleting node rows this locks) rolls the
+	// claim back whole, so it is retried.
+	var out []store.Execution
+	err := retry(ctx, func() error {
+		rows, err := s.pool.Query(ctx, claimSQL, node, limit)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, scanExecution)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("claim executions: %w", err)
 	}
@@ -352,7 +358,8 @@ SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM m) + (SELECT count(*) FR
 
 func (s *Store) Sweep(ctx context.Context) (int, error) {
 	var n int
-	if err := s.pool.QueryRow(ctx, sweepSQL, int64(nodeForgottenAfter)).Scan(&n); err != nil {
+	err := retry(ctx, func() error { return s.pool.QueryRow(ctx, sweepSQL, int64(nodeForgottenAfter)).Scan(&n) })
+	if err != nil {
 		return 0, fmt.Errorf("sweep: %w", err)
 	}
 	return n, nil
