@@ -200,7 +200,11 @@ func (e *Engine) claim(ctx context.Context) (int, error) {
 		}
 		for _, ex := range exs {
 			if err := e.recover(ctx, ex); err != nil {
+				// It is leased to this node now, so no other takes it:
+				// keep trying here.
 				e.log.Error("recover claimed execution", "arn", ex.ARN, "err", err)
+				arn, fence := ex.ARN, ex.Lease.Fence
+				e.goTracked(func() { e.reload(arn, fence) })
 				continue
 			}
 			e.log.Info("claimed execution", "arn", ex.ARN, "fence", ex.Lease.Fence)
@@ -275,8 +279,8 @@ func (e *Engine) drain(arn string) {
 			id := taskIDOf(in)
 			valid = func(r *run) bool { return r.tokens[id] == m.Token }
 		}
-		if err := e.deliverIf(arn, in, valid); err != nil && !e.isLocal(arn) {
-			break // lost or ended meanwhile: leave the rest to the holder
+		if err := e.deliverIf(arn, in, valid); err != nil && (errors.Is(err, ErrStopped) || !e.isLocal(arn)) {
+			break // stopping, lost or ended meanwhile: leave the rest to the holder
 		}
 		done = append(done, m.ID)
 	}

@@ -118,7 +118,7 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 	r.testCase = t.testCase
 	if e.deps.Cluster != nil {
 		ex.Lease = store.Lease{Node: e.cfg.Node, Fence: 1}
-		r.fence, r.leasedAt = 1, time.Now()
+		r.fence = 1
 	}
 	start := interp.Start{Time: now}
 	r.mu.Lock()
@@ -135,10 +135,23 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 		return store.Execution{}, fmt.Errorf("create execution: %w", err)
 	}
 	r.version = 1
+	// Leased once created: a renewal that read the node's executions
+	// before then must not judge this one by that list.
+	r.leasedAt = time.Now()
 	if r.x.Status() == interp.Running {
 		e.mu.Lock()
-		e.active[r.arn] = r
+		claimed := e.active[r.arn] != nil
+		if !claimed {
+			e.active[r.arn] = r
+		}
 		e.mu.Unlock()
+		if claimed {
+			// This node's lease had lapsed and its own claim took the
+			// execution meanwhile: that copy resumed it, with the new
+			// fence, and this one would only be refused.
+			r.gone = true
+			return ex, nil
+		}
 	}
 	e.dispatch(r, now, step.Commands)
 	return ex, nil
@@ -268,18 +281,46 @@ func (e *Engine) forget(r *run) {
 
 // reload rebuilds an execution from the store after a failed commit. In a
 // cluster it does so only while this node still holds the lease it had
-// (fence): a stale step usually means another node took over.
+// (fence): a stale step usually means another node took over. It tries
+// again while the store cannot be read (an outage is what usually fails a
+// commit): given up, the execution would stay with this node, which
+// renews its lease, and nobody would work it.
 func (e *Engine) reload(arn string, fence int64) {
+	for delay := reloadBackoff; ; delay = min(2*delay, reloadMaxBackoff) {
+		err := e.reloadOnce(arn, fence)
+		if err == nil || e.ctx.Err() != nil {
+			return
+		}
+		e.log.Error("reload execution", "arn", arn, "err", err, "retry", delay)
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+// Reloads back off from reloadBackoff, doubling, to reloadMaxBackoff.
+const (
+	reloadBackoff    = 50 * time.Millisecond
+	reloadMaxBackoff = 5 * time.Second
+)
+
+func (e *Engine) reloadOnce(arn string, fence int64) error {
 	ex, err := e.deps.Store.GetExecution(e.ctx, arn)
-	if err != nil || ex.Status != interp.Running {
-		return
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // never created (a start that failed)
+	}
+	if err != nil {
+		return err
+	}
+	if ex.Status != interp.Running {
+		return nil
 	}
 	if e.deps.Cluster != nil && (ex.Lease.Node != e.cfg.Node || ex.Lease.Fence != fence) {
-		return
+		return nil
 	}
-	if err := e.recover(e.ctx, ex); err != nil {
-		e.log.Error("reload execution", "arn", arn, "err", err)
-	}
+	return e.recover(e.ctx, ex)
 }
 
 // due turns a timer's time into when it should really fire, under the

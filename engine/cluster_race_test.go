@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/memory"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// hookStore is a memory store shared by cluster nodes whose calls tests
+// can hold at chosen points or make fail, to line interleavings up.
+type hookStore struct {
+	*memory.Store
+	mu           sync.Mutex
+	beforeCreate func()
+	afterHeld    func()
+	// down fails reads and commits while set, as during an outage.
+	down        atomic.Bool
+	failCommit  atomic.Int32 // the next n commits fail and take the store down for outage
+	outage      time.Duration
+	failJournal atomic.Int32 // the next n journal reads fail
+	failPutTask atomic.Int32 // the next n PutTask calls fail
+	failDelete  atomic.Int32 // the next n DeleteMessages calls fail
+}
+
+var errDown = errors.New("store unreachable")
+
+func newHookStore() *hookStore { return &hookStore{Store: memory.New()} }
+
+func (s *hookStore) hook(f *func()) func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := *f
+	*f = nil // each hook runs once
+	return h
+}
+
+func (s *hookStore) set(f *func(), h func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	*f = h
+}
+
+func (s *hookStore) CreateExecution(ctx context.Context, ex store.Execution, first store.Step) error {
+	if h := s.hook(&s.beforeCreate); h != nil {
+		h()
+	}
+	return s.Store.CreateExecution(ctx, ex, first)
+}
+
+func (s *hookStore) HeldExecutions(ctx context.Context, node string) (map[string]int64, error) {
+	held, err := s.Store.HeldExecutions(ctx, node)
+	if h := s.hook(&s.afterHeld); h != nil {
+		h()
+	}
+	return held, err
+}
+
+func (s *hookStore) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
+	if s.down.Load() {
+		return nil, errDown
+	}
+	if s.failCommit.Add(-1) >= 0 {
+		s.down.Store(true)
+		time.AfterFunc(s.outage, func() { s.down.Store(false) })
+		return nil, errDown
+	}
+	return s.Store.CommitSteps(ctx, steps)
+}
+
+func (s *hookStore) GetExecution(ctx context.Context, arn string) (store.Execution, error) {
+	if s.down.Load() {
+		return store.Execution{}, errDown
+	}
+	return s.Store.GetExecution(ctx, arn)
+}
+
+func (s *hookStore) Journal(ctx context.Context, arn string) ([][]byte, error) {
+	if s.down.Load() || s.failJournal.Add(-1) >= 0 {
+		return nil, errDown
+	}
+	return s.Store.Journal(ctx, arn)
+}
+
+func (s *hookStore) PutTask(ctx context.Context, t store.TaskRef) error {
+	if s.down.Load() || s.failPutTask.Add(-1) >= 0 {
+		return errDown
+	}
+	return s.Store.PutTask(ctx, t)
+}
+
+func (s *hookStore) DeleteMessages(ctx context.Context, ids []int64) error {
+	if s.failDelete.Add(-1) >= 0 {
+		return errDown
+	}
+	return s.Store.DeleteMessages(ctx, ids)
+}
+
+func hookNode(t *testing.T, st *hookStore, node string, inv Invoker) *Engine {
+	t.Helper()
+	return startEngine(t, Config{Node: node, LeaseTTL: time.Hour, WaitScale: 0.01}, Deps{Store: st, Cluster: st, Invoker: inv})
+}
+
+const shortWait = `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"Next":"P"},"P":{"Type":"Pass","End":true}}}`
+
+// A renewal that finds the lease had lapsed compares what the node holds
+// with what it has in memory. An execution started while that renewal
+// runs (created after HeldExecutions read, in memory before the
+// comparison) is this node's: it must not be dropped.
+func TestClusterStartDuringLapsedRenewal(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, shortWait)
+	a := hookNode(t, st, "a", nil)
+	created, release := make(chan struct{}), make(chan struct{})
+	st.set(&st.beforeCreate, func() { close(created); <-release })
+	started := make(chan string, 1)
+	go func() {
+		ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+		if err != nil {
+			t.Error(err)
+		}
+		started <- ex.ARN
+	}()
+	<-created
+	var arn string
+	st.set(&st.afterHeld, func() { close(release); arn = <-started })
+	a.renew(&leaseState{lastOK: time.Now(), suspect: true})
+	if !a.isLocal(arn) {
+		t.Errorf("the execution started during the renewal was dropped")
+	}
+	waitForAll(t, st.Store, []string{arn}, 5*time.Second)
+	if ex, _ := st.Store.GetExecution(t.Context(), arn); ex.Status != interp.Succeeded {
+		t.Fatalf("%s", ex.Status)
+	}
+}
+
+// A node whose own lease had lapsed may claim an execution it is creating
+// (between its creation and its arrival in memory). The claimed copy is
+// the one that counts; the starting copy must not replace it.
+func TestClusterStartClaimedByItsOwnNode(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, shortWait)
+	var a *Engine
+	wrapped := &createThenClaim{hookStore: st, claim: func(ctx context.Context) {
+		// a's lease lapses (a store outage) and a's own claim takes it.
+		if _, err := st.RenewLease(ctx, "a", -time.Hour); err != nil {
+			t.Error(err)
+		}
+		if _, err := a.claim(ctx); err != nil {
+			t.Error(err)
+		}
+		if _, err := st.RenewLease(ctx, "a", time.Hour); err != nil {
+			t.Error(err)
+		}
+	}}
+	a = startEngine(t, Config{Node: "a", LeaseTTL: time.Hour, WaitScale: 0.01}, Deps{Store: wrapped, Cluster: st})
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Status != interp.Succeeded || got.Lease.Fence != 2 {
+		t.Fatalf("%s with fence %d", got.Status, got.Lease.Fence)
+	}
+}
+
+// createThenClaim runs claim right after an execution is created, before
+// StartExecution has put it in memory.
+type createThenClaim struct {
+	*hookStore
+	claim func(context.Context)
+}
+
+func (s *createThenClaim) CreateExecution(ctx context.Context, ex store.Execution, first store.Step) error {
+	err := s.hookStore.CreateExecution(ctx, ex, first)
+	if err == nil {
+		s.claim(ctx)
+	}
+	return err
+}
+
+// A commit that fails because the store is unreachable drops the
+// execution from memory to rebuild it from the store; the store still
+// being down must not leave it leased to this live node with nobody
+// working it.
+func TestClusterReloadOutlastsOutage(t *testing.T) {
+	st := newHookStore()
+	st.outage = 300 * time.Millisecond
+	createMachine(t, st, shortWait)
+	a := hookNode(t, st, "a", nil)
+	st.failCommit.Store(1) // the timer's step
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+}
+
+// Without a cluster the same holds: a node alone reloads once the store is
+// back.
+func TestReloadOutlastsOutage(t *testing.T) {
+	st := newHookStore()
+	st.outage = 300 * time.Millisecond
+	createMachine(t, st, shortWait)
+	a := startEngine(t, Config{WaitScale: 0.01}, Deps{Store: st})
+	st.failCommit.Store(1)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+}
+
+// A claimed execution whose journal cannot be read at once is still
+// worked: it is leased to the claimer, so nobody else will take it.
+func TestClusterClaimRecoverFails(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, shortWait)
+	a := hookNode(t, st, "a", nil)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.crash()
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	st.failJournal.Store(1)
+	hookNode(t, st, "b", nil) // claims it on start
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+}
+
+const callbackMachine = `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"` + callbackResource + `",
+	"Parameters":{"token.$":"$$.Task.Token"},"End":true}}}`
+
+// tokenSink is a callback resource handing its tokens to the test.
+func tokenSink(tokens chan<- string) Handlers {
+	return Handlers{callbackResource: func(ctx context.Context, in any) (any, error) {
+		tok, _ := in.(*value.Object).Get("token")
+		tokens <- tok.(string)
+		return "sent", nil
+	}}
+}
+
+// An answer queued for a node that is stopping is left for the next
+// holder, not deleted unapplied: its token was consumed when it was
+// queued, so it could not be sent again.
+func TestClusterAnswerWhileHolderStops(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, callbackMachine)
+	tokens := make(chan string, 4)
+	a := hookNode(t, st, "a", tokenSink(tokens))
+	b := hookNode(t, st, "b", tokenSink(tokens))
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := <-tokens
+	// a is stopping: it refuses inputs, its context not yet cancelled.
+	a.mu.Lock()
+	a.stopped = true
+	a.mu.Unlock()
+	if err := b.SendTaskSuccess(t.Context(), token, `{"ok":1}`); err != nil {
+		t.Fatal(err)
+	}
+	a.drain(ex.ARN)
+	a.Stop()
+	if _, err := b.claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Output != `{"ok":1}` {
+		t.Fatalf("%s output %s, want the answer", got.Status, got.Output)
+	}
+}
