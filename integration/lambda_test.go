@@ -19,7 +19,9 @@ import (
 func TestMain(m *testing.M) {
 	switch os.Getenv("CAIRN_TEST_LAMBDA") {
 	case "":
-		os.Exit(m.Run())
+		code := m.Run()
+		sharedMoto.stop()
+		os.Exit(code)
 	case "echo":
 		in, _ := io.ReadAll(os.Stdin)
 		fmt.Printf(`{"echo":%s}`, in)

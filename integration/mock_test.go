@@ -166,7 +166,7 @@ func TestMocksEndToEnd(t *testing.T) {
 		})
 	}
 	res := runDefinition(t, sendDefinition, `{}`, "", router)
-	if !strings.Contains(res.Cause, "no integration for arn:aws:states:::sqs:sendMessage; mock it with SFN_MOCK_CONFIG") {
+	if !strings.Contains(res.Cause, "no integration for arn:aws:states:::sqs:sendMessage: set SQS_ENDPOINT or AWS_ENDPOINT_URL") {
 		t.Errorf("cause %q does not name the missing integration", res.Cause)
 	}
 	res = runDefinition(t, sendDefinition, `{}`, "NoSuchCase", router)

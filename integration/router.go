@@ -19,17 +19,24 @@ type Config struct {
 	Mocks  *Mocks
 	Lambda LambdaConfig
 	HTTP   HTTPConfig
+	// AWS says where DynamoDB, SQS, SNS, S3 and EventBridge tasks are
+	// called; the zero value calls nothing (those tasks fail with
+	// States.Runtime naming the endpoint to configure).
+	AWS AWSConfig
 }
 
 // Router is an engine.Invoker that picks the integration by the task's
 // resource: a mock first, when the execution's test case mocks the state;
-// then HTTP Tasks, Lambda (optimized and bare function ARNs). Activities
+// then HTTP Tasks, Lambda (optimized and bare function ARNs), the AWS
+// service integrations (aws.go: DynamoDB, SQS, SNS, S3, EventBridge, both
+// optimized and aws-sdk). Activities
 // are left to the engine's workers. Every other resource fails with
 // States.Runtime, naming what is missing.
 type Router struct {
 	mocks  *Mocks
 	lambda *Lambda
 	http   *HTTP
+	aws    *AWS
 }
 
 var _ engine.Invoker = (*Router)(nil)
@@ -71,7 +78,11 @@ func New(cfg Config) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Router{mocks: cfg.Mocks, lambda: l, http: h}, nil
+	a, err := NewAWS(cfg.AWS)
+	if err != nil {
+		return nil, err
+	}
+	return &Router{mocks: cfg.Mocks, lambda: l, http: h, aws: a}, nil
 }
 
 // resource kinds the Router tells apart.
@@ -122,6 +133,9 @@ func (r *Router) Invoke(ctx context.Context, task engine.Task) (any, error) {
 	case kindActivity:
 		// Not mocked: the engine hands it to GetActivityTask workers.
 		return nil, nil
+	}
+	if r.aws.Handles(task.Resource) {
+		return r.aws.Invoke(ctx, task)
 	}
 	cause := fmt.Sprintf("Cairn has no integration for %s; mock it with SFN_MOCK_CONFIG", task.Resource)
 	return nil, &engine.TaskError{Name: "States.Runtime", Cause: cause}

@@ -1,0 +1,288 @@
+package integration
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// motoClients are SDK clients for preparing a moto_server (tables,
+// queues, topics, buckets) before a state machine uses it.
+type motoClients struct {
+	ddb *dynamodb.Client
+	sqs *sqs.Client
+	sns *sns.Client
+	s3  *s3.Client
+}
+
+func newMotoClients(url, account string) motoClients {
+	cfg := aws.Config{
+		Region:      testRegion,
+		Credentials: credentials.NewStaticCredentialsProvider(account, "secret", ""),
+	}
+	return motoClients{
+		ddb: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = &url }),
+		sqs: sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = &url }),
+		sns: sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = &url }),
+		s3:  s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = &url, true }),
+	}
+}
+
+func (m motoClients) createTable(ctx context.Context, name, key string) error {
+	_, err := m.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            &name,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: &key, AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: &key, KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+	})
+	return err
+}
+
+// TestAWSIntegrationsAgainstMoto runs state machines calling DynamoDB,
+// SQS, SNS, S3 and EventBridge on a moto_server through the Router: the
+// results have the API's shapes and failures the names AWS gives them,
+// which Catch sees.
+func TestAWSIntegrationsAgainstMoto(t *testing.T) {
+	t.Parallel()
+	url := motoURL(t)
+	ctx := t.Context()
+	m := newMotoClients(url, testAccount)
+	prefix := "cairn-" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+	table, queue, topic, bucket := prefix+"-table", prefix+"-queue", prefix+"-topic", prefix+"-bucket"
+	if err := m.createTable(ctx, table, "id"); err != nil {
+		t.Fatal(err)
+	}
+	q, err := m.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: &queue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := m.sns.CreateTopic(ctx, &sns.CreateTopicInput{Name: &topic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatal(err)
+	}
+	router := mustRouter(t, Config{AWS: AWSConfig{Region: testRegion, Endpoint: url}})
+
+	// catchAll wraps one Task state so that its failure becomes the output.
+	catchAll := func(resource, params string) string {
+		return `{"StartAt": "T", "States": {
+		  "T": {"Type": "Task", "Resource": "` + resource + `", "Parameters": ` + params + `,
+		        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+		  "Caught": {"Type": "Pass", "End": true}}}`
+	}
+	tests := []struct {
+		name, def, input string
+		// want are substrings of the output (or of error and cause).
+		want []string
+		// error is the failed execution's error name; "" for success.
+		error string
+	}{
+		{
+			name: "dynamodb put, update and get (optimized)",
+			def: `{"StartAt": "Put", "States": {
+			  "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+			          "Parameters": {"TableName": "` + table + `", "Item": {"id": {"S": "a"}, "n": {"N": "1"}, "tags": {"SS": ["x"]}}},
+			          "ResultPath": "$.put", "Next": "Update"},
+			  "Update": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+			          "Parameters": {"TableName": "` + table + `", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET n = n + :one",
+			                         "ExpressionAttributeValues": {":one": {"N": "1"}}, "ReturnValues": "UPDATED_NEW"},
+			          "ResultSelector": {"n.$": "$.Attributes.n.N"}, "ResultPath": "$.update", "Next": "Get"},
+			  "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+			          "Parameters": {"TableName": "` + table + `", "Key": {"id": {"S": "a"}}},
+			          "ResultSelector": {"item.$": "$.Item", "status.$": "$.SdkHttpMetadata.HttpStatusCode"}, "ResultPath": "$.get", "End": true}}}`,
+			input: `{}`,
+			want:  []string{`"update":{"n":"2"}`, `"item":{"id":{"S":"a"},"n":{"N":"2"},"tags":{"SS":["x"]}}`, `"status":200`, `"put":{"SdkHttpMetadata"`},
+		},
+		{
+			name: "dynamodb conditional put fails with a modeled error",
+			def: catchAll("arn:aws:states:::dynamodb:putItem", `{"TableName": "`+table+`", "Item": {"id": {"S": "a"}},
+			  "ConditionExpression": "attribute_not_exists(id)"}`),
+			input: `{}`,
+			want:  []string{`"Error":"DynamoDB.ConditionalCheckFailedException"`, `(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: `},
+		},
+		{
+			name:  "dynamodb aws-sdk on a missing table",
+			def:   catchAll("arn:aws:states:::aws-sdk:dynamodb:getItem", `{"TableName": "no-such-table", "Key": {"id": {"S": "a"}}}`),
+			input: `{}`,
+			want:  []string{`"Error":"DynamoDb.ResourceNotFoundException"`, `(Service: DynamoDb, Status Code: 400, Request ID: `},
+		},
+		{
+			name: "sqs send JSON then receive it (aws-sdk)",
+			def: `{"StartAt": "Send", "States": {
+			  "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+			           "Parameters": {"QueueUrl": "` + *q.QueueUrl + `", "MessageBody": {"order.$": "$.order"}},
+			           "ResultSelector": {"md5.$": "$.MD5OfMessageBody"}, "ResultPath": "$.sent", "Next": "Receive"},
+			  "Receive": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
+			           "Parameters": {"QueueUrl": "` + *q.QueueUrl + `", "MaxNumberOfMessages": 1},
+			           "ResultSelector": {"body.$": "$.Messages[0].Body"}, "ResultPath": "$.received", "End": true}}}`,
+			input: `{"order": 42}`,
+			want:  []string{`"received":{"body":"{\"order\":42}"}`, `"sent":{"md5":"`},
+		},
+		{
+			name:  "sqs send to a missing queue",
+			def:   catchAll("arn:aws:states:::sqs:sendMessage", `{"QueueUrl": "`+url+`/123456789012/no-such-queue", "MessageBody": "x"}`),
+			input: `{}`,
+			want:  []string{`"Error":"SQS.QueueDoesNotExistException"`, `Service: AmazonSQS; Status Code: 400;`},
+		},
+		{
+			name:  "sns publish",
+			def:   catchAll("arn:aws:states:::sns:publish", `{"TopicArn": "`+*tp.TopicArn+`", "Message": {"hello": "world"}}`),
+			input: `{}`,
+			want:  []string{`"MessageId":"`, `"SdkResponseMetadata":{"RequestId":`},
+		},
+		{
+			name:  "sns publish to a missing topic",
+			def:   catchAll("arn:aws:states:::sns:publish", `{"TopicArn": "arn:aws:sns:us-east-1:123456789012:no-such-topic", "Message": "x"}`),
+			input: `{}`,
+			want:  []string{`"Error":"SNS.NotFoundException"`, `(Service: AmazonSNS; Status Code: 404; Error Code: NotFound;`},
+		},
+		{
+			name: "s3 put and get an object (aws-sdk)",
+			def: `{"StartAt": "Put", "States": {
+			  "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+			          "Parameters": {"Bucket": "` + bucket + `", "Key": "k.json", "Body.$": "$.doc"}, "ResultSelector": {"etag.$": "$.ETag"}, "ResultPath": "$.put", "Next": "Get"},
+			  "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+			          "Parameters": {"Bucket": "` + bucket + `", "Key": "k.json"},
+			          "ResultSelector": {"body.$": "States.StringToJson($.Body)", "length.$": "$.ContentLength"}, "ResultPath": "$.get", "End": true}}}`,
+			input: `{"doc": {"a": [1, 2]}}`,
+			want:  []string{`"get":{"body":{"a":[1,2]},"length":11}`, `"put":{"etag":"\"`},
+		},
+		{
+			name:  "s3 get a missing key",
+			def:   catchAll("arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket": "`+bucket+`", "Key": "missing"}`),
+			input: `{}`,
+			want:  []string{`"Error":"S3.NoSuchKeyException"`, `(Service: S3, Status Code: 404, Request ID: `},
+		},
+		{
+			name:  "s3 list a missing bucket",
+			def:   catchAll("arn:aws:states:::aws-sdk:s3:listObjects", `{"Bucket": "no-such-bucket-cairn"}`),
+			input: `{}`,
+			want:  []string{`"Error":"S3.NoSuchBucketException"`},
+		},
+		{
+			name:  "eventbridge put events",
+			def:   catchAll("arn:aws:states:::events:putEvents", `{"Entries": [{"Source": "cairn.test", "DetailType": "t", "Detail": {"k": "v"}}]}`),
+			input: `{}`,
+			want:  []string{`"FailedEntryCount":0`, `"Entries":[{"EventId":"`},
+		},
+		{
+			name:  "a parameter the API does not have",
+			def:   catchAll("arn:aws:states:::sqs:sendMessage", `{"QueueUrl": "`+*q.QueueUrl+`", "Body": "x"}`),
+			input: `{}`,
+			error: "States.Runtime",
+			want:  []string{"Parameters.Body: not a member of SendMessage"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runDefinition(t, tt.def, tt.input, "", router)
+			got := value.String(res.Output)
+			if tt.error != "" {
+				if res.Status != interp.Failed || res.Error != tt.error {
+					t.Fatalf("status %s error %s (%s), want FAILED %s", res.Status, res.Error, res.Cause, tt.error)
+				}
+				got = res.Cause
+			} else if res.Status != interp.Succeeded {
+				t.Fatalf("status %s error %s (%s)", res.Status, res.Error, res.Cause)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%s\ndoes not contain %s", got, w)
+				}
+			}
+		})
+	}
+}
+
+// TestAWSWithoutEndpointOrCredentials checks that a service with neither
+// an endpoint nor credentials fails at once, naming what to configure,
+// and that credentials which never resolve do not hang the task.
+func TestAWSWithoutEndpointOrCredentials(t *testing.T) {
+	t.Parallel()
+	never := aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
+		<-ctx.Done()
+		return aws.Credentials{}, ctx.Err()
+	})
+	tests := []struct {
+		name     string
+		cfg      AWSConfig
+		resource string
+		want     []string
+	}{
+		{"no credentials", AWSConfig{Endpoints: map[string]string{"sqs": "http://127.0.0.1:1"}}, "arn:aws:states:::dynamodb:getItem",
+			[]string{"DYNAMODB_ENDPOINT", "AWS_ENDPOINT_URL", "credentials"}},
+		{"credentials that never come", AWSConfig{Credentials: never, CredentialsTimeout: 50 * time.Millisecond}, "arn:aws:states:::aws-sdk:s3:listBuckets",
+			[]string{"S3_ENDPOINT", "no AWS credentials were found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, err := NewAWS(tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			task := engine.Task{RunTask: interp.RunTask{Resource: tt.resource, Input: value.NewObject(0)}}
+			_, err = a.Invoke(t.Context(), task)
+			te, ok := err.(*engine.TaskError)
+			if !ok || te.Name != "States.Runtime" {
+				t.Fatalf("error %v, want States.Runtime", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(te.Cause, w) {
+					t.Errorf("cause %q does not mention %s", te.Cause, w)
+				}
+			}
+		})
+	}
+	if _, err := NewAWS(AWSConfig{Endpoints: map[string]string{"sqs2": "x"}}); err == nil {
+		t.Error("NewAWS accepted an unknown service in Endpoints")
+	}
+}
+
+// TestParseAWSResource checks which resources the AWS invoker takes.
+func TestParseAWSResource(t *testing.T) {
+	t.Parallel()
+	a, err := NewAWS(AWSConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		resource string
+		handled  bool
+	}{
+		{"arn:aws:states:::dynamodb:getItem", true},
+		{"arn:aws:states:::dynamodb:query", false}, // not optimized: aws-sdk only
+		{"arn:aws:states:::aws-sdk:dynamodb:query", true},
+		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", true},
+		{"arn:aws:states:::sns:publish", true},
+		{"arn:aws:states:::events:putEvents", true},
+		{"arn:aws:states:::aws-sdk:eventbridge:putEvents", true},
+		{"arn:aws:states:::aws-sdk:events:putEvents", false},
+		{"arn:aws-cn:states:::aws-sdk:s3:getObject", true},
+		{"arn:aws:states:::s3:getObject", false},
+		{"arn:aws:states:::aws-sdk:ec2:describeInstances", false},
+		{"arn:aws:states:::lambda:invoke", false},
+		{"arn:aws:states:::aws-sdk:s3", false},
+		{"arn:aws:states:us-east-1:1:activity:a", false},
+	}
+	for _, tt := range tests {
+		if got := a.Handles(tt.resource); got != tt.handled {
+			t.Errorf("Handles(%s) = %v, want %v", tt.resource, got, tt.handled)
+		}
+	}
+}
