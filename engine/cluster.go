@@ -266,7 +266,7 @@ func (e *Engine) drain(arn string) {
 	if err != nil {
 		return
 	}
-	var done []int64
+	var done, dropped []int64
 	for _, m := range msgs {
 		in, err := interp.UnmarshalInput(m.Input)
 		if err != nil {
@@ -279,16 +279,33 @@ func (e *Engine) drain(arn string) {
 			id := taskIDOf(in)
 			valid = func(r *run) bool { return r.tokens[id] == m.Token }
 		}
-		if err := e.deliverIf(arn, in, valid); err != nil && (errors.Is(err, ErrStopped) || !e.isLocal(arn)) {
-			break // stopping, lost or ended meanwhile: leave the rest to the holder
+		if err := e.deliverIf(arn, in, valid); err != nil {
+			if errors.Is(err, ErrStopped) || !e.isLocal(arn) {
+				break // stopping, lost or ended meanwhile: leave the rest to the holder
+			}
+			dropped = append(dropped, m.ID)
+			continue
 		}
 		done = append(done, m.ID)
+	}
+	// A copy that lost the execution without noticing yet (its node was
+	// paused past its lease) finds no task for answers to tasks the
+	// holder started since: only the holder may drop them.
+	if len(dropped) > 0 && e.holds(arn, r.fence) {
+		done = append(done, dropped...)
 	}
 	if len(done) > 0 {
 		if err := e.deps.Cluster.DeleteMessages(e.ctx, done); err != nil && e.ctx.Err() == nil {
 			e.log.Warn("delete messages", "arn", arn, "err", err)
 		}
 	}
+}
+
+// holds reports whether this node still holds the execution's lease with
+// fence.
+func (e *Engine) holds(arn string, fence int64) bool {
+	ex, err := e.deps.Store.GetExecution(e.ctx, arn)
+	return err == nil && ex.Lease.Node == e.cfg.Node && ex.Lease.Fence == fence
 }
 
 // taskIDOf returns the task an input answers.
@@ -312,30 +329,51 @@ func taskIDOf(in interp.Input) int64 {
 // cluster, in the store, where any node finds it and where activity tasks
 // are handed to workers, unless record is false (its answer is already
 // queued). It returns once the store has it, before the token can leave
-// this node.
-func (e *Engine) parkTask(token string, p parked, record bool) {
+// this node, or, when the store failed to take it, a function that keeps
+// trying until it does or ctx ends (the token must not leave before: no
+// answer to it would be accepted).
+func (e *Engine) parkTask(token string, p parked, record bool) (retry func(ctx context.Context)) {
 	if e.deps.Cluster == nil {
 		e.calls.park(token, p)
-		return
+		return nil
 	}
 	local := p
 	local.activity = "" // handed out from the store, not from memory
 	e.calls.park(token, local)
 	if !record {
-		return
+		return nil
 	}
 	ref := store.TaskRef{Token: token, ExecutionARN: p.execution, TaskID: p.taskID, Activity: p.activity, Input: p.input}
 	for try := 1; ; try++ {
 		err := e.deps.Cluster.PutTask(e.ctx, ref)
 		if err == nil || e.ctx.Err() != nil {
-			return
+			return nil
 		}
 		if try == 3 {
-			// The next holder records it again when it replays.
 			e.log.Error("record task token", "arn", p.execution, "err", err)
-			return
+			return func(ctx context.Context) { e.recordTask(ctx, ref) }
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// recordTask records a task the store failed to take, trying until it
+// does, the task no longer waits here or ctx ends.
+func (e *Engine) recordTask(ctx context.Context, ref store.TaskRef) {
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 5*time.Second) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		if _, ok := e.calls.lookup(ref.Token); !ok {
+			return
+		}
+		err := e.deps.Cluster.PutTask(ctx, ref)
+		if err == nil {
+			return
+		}
+		e.log.Error("record task token", "arn", ref.ExecutionARN, "err", err)
 	}
 }
 

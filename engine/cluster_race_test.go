@@ -280,3 +280,95 @@ func TestClusterAnswerWhileHolderStops(t *testing.T) {
 		t.Fatalf("%s output %s, want the answer", got.Status, got.Output)
 	}
 }
+
+// deafCluster is a node's view of a shared store that never wakes it: the
+// node acts only when the test calls it, so interleavings are exact.
+type deafCluster struct{ *hookStore }
+
+func (deafCluster) Listen(ctx context.Context) (<-chan store.Signal, error) {
+	return make(chan store.Signal), nil
+}
+
+const twoCallbacks = `{"StartAt":"T1","States":{
+	"T1":{"Type":"Task","Resource":"` + callbackResource + `","Parameters":{"token.$":"$$.Task.Token"},"ResultPath":"$.one","Next":"T2"},
+	"T2":{"Type":"Task","Resource":"` + callbackResource + `","Parameters":{"token.$":"$$.Task.Token"},"ResultPath":"$.two","End":true}}}`
+
+// A node paused past its lease keeps a stale copy of an execution another
+// node claimed and moved on. An answer for a task the stale copy never
+// saw, sent through the paused node, must reach the holder: the stale
+// copy must not drop it from the store as "no longer running".
+func TestClusterStaleCopyKeepsOthersAnswers(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, twoCallbacks)
+	tokens := make(chan string, 8)
+	deps := Deps{Store: st, Cluster: deafCluster{st}, Invoker: tokenSink(tokens)}
+	a := startEngine(t, Config{Node: "a", LeaseTTL: time.Hour}, deps)
+	b := startEngine(t, Config{Node: "b", LeaseTTL: time.Hour}, deps)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := <-tokens
+	// a is paused past its lease; b claims the execution and runs T1 again.
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if again := <-tokens; again != one {
+		t.Fatalf("T1 run again with token %s, want %s", again, one)
+	}
+	if err := b.SendTaskSuccess(t.Context(), one, `1`); err != nil {
+		t.Fatal(err)
+	}
+	two := <-tokens
+	// a wakes up, not yet knowing, and a worker answers T2 through it.
+	if err := a.SendTaskSuccess(t.Context(), two, `2`); err != nil {
+		t.Fatal(err)
+	}
+	b.drainAll()
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Output != `{"one":1,"two":2}` {
+		t.Fatalf("%s output %s", got.Status, got.Output)
+	}
+}
+
+// A task token the store failed to record for a moment is recorded once it
+// is back: otherwise an answer through any node is refused and an activity
+// task is never handed out, and the execution waits for ever.
+func TestClusterTokenRecordedAfterBlip(t *testing.T) {
+	for _, tc := range []struct {
+		name, def string
+	}{
+		{"callback", callbackMachine},
+		{"activity", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + activityARN + `","End":true}}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := newHookStore()
+			createMachine(t, st, tc.def)
+			tokens := make(chan string, 4)
+			a := hookNode(t, st, "a", tokenSink(tokens))
+			b := hookNode(t, st, "b", tokenSink(tokens))
+			st.failPutTask.Store(5)
+			ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var token string
+			if tc.name == "callback" {
+				token = <-tokens
+			} else {
+				ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+				defer cancel()
+				if token, _, err = b.GetActivityTask(ctx, activityARN, "w"); err != nil || token == "" {
+					t.Fatalf("no activity task handed out: %v", err)
+				}
+			}
+			if err := b.SendTaskSuccess(t.Context(), token, `"ok"`); err != nil {
+				t.Fatalf("answer through b: %v", err)
+			}
+			waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+		})
+	}
+}

@@ -357,6 +357,9 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 // called; other tasks end with their resource's answer. Resources run in
 // the background; the answer is the execution's next input.
 func (e *Engine) runTask(r *run, rt interp.RunTask) {
+	// record, when not nil, records the token the store missed; the
+	// token must not leave before.
+	var record func(context.Context)
 	if rt.Token != "" {
 		p := parked{execution: r.arn, taskID: rt.TaskID}
 		if isActivity(rt.Resource) {
@@ -364,12 +367,14 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		}
 		r.tokens[rt.TaskID] = rt.Token
 		if p.activity != "" && r.testCase == "" {
-			e.parkTask(rt.Token, p, !r.answered[rt.Token])
+			if record := e.parkTask(rt.Token, p, !r.answered[rt.Token]); record != nil {
+				e.goTracked(func() { record(e.ctx) })
+			}
 			r.invocations[rt.StateName]++
 			return
 		}
 		if p.activity == "" {
-			e.parkTask(rt.Token, p, !r.answered[rt.Token])
+			record = e.parkTask(rt.Token, p, !r.answered[rt.Token])
 		}
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -383,12 +388,22 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		resumed := r.resumed[rt.TaskID]
 		e.goTracked(func() {
 			defer cancel()
+			if record != nil {
+				if record(ctx); ctx.Err() != nil {
+					return
+				}
+			}
 			e.startNested(ctx, arn, task, resumed)
 		})
 		return
 	}
 	e.goTracked(func() {
 		defer cancel()
+		if record != nil {
+			if record(ctx); ctx.Err() != nil {
+				return
+			}
+		}
 		out, err := e.deps.Invoker.Invoke(ctx, task)
 		if ctx.Err() != nil {
 			return // cancelled, or the engine is stopping: replay will redo it
@@ -400,7 +415,9 @@ func (e *Engine) runTask(r *run, rt interp.RunTask) {
 		if task.Token != "" && !isMock {
 			if isActivity(task.Resource) {
 				// Not mocked after all: hand it to the workers.
-				e.parkTask(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)}, true)
+				if record := e.parkTask(task.Token, parked{execution: arn, taskID: task.TaskID, activity: task.Resource, input: value.String(task.Input)}, true); record != nil {
+					record(ctx)
+				}
 				return
 			}
 			if err == nil {
