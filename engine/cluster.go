@@ -7,12 +7,12 @@ package engine
 // node that lost its lease cannot commit, even if it has not noticed yet.
 //
 // A node's lease covers all its executions, so renewing it costs one row
-// however many executions wait. A node's cluster loop renews it every
-// third of LeaseTTL (when it had lapsed, the node drops from memory the
-// executions others claimed meanwhile), claims the executions of nodes
-// whose lease lapsed (replaying their journals, as after a restart),
-// applies its inbox and polls for children of .sync tasks that ended on
-// another node. Store signals (LISTEN/NOTIFY in PostgreSQL) wake it early.
+// however many executions wait. A node renews it every third of LeaseTTL,
+// on a goroutine of its own (when it had lapsed, the node drops from
+// memory the executions others claimed meanwhile). Its cluster loop claims
+// the executions of nodes whose lease lapsed (replaying their journals, as
+// after a restart), applies its inbox and polls for children of .sync
+// tasks that ended on another node. Store signals (LISTEN/NOTIFY in PostgreSQL) wake it early.
 //
 // Anything that reaches an execution from outside its node goes through
 // the store: SendTask* answers, activity hand-outs and StopExecution are
@@ -77,10 +77,14 @@ func (e *Engine) startCluster(ctx context.Context) error {
 		return fmt.Errorf("engine: claim executions: %w", err)
 	}
 	e.startLoops()
-	e.wg.Add(1)
+	e.wg.Add(2)
 	go func() {
 		defer e.wg.Done()
 		e.clusterLoop(sigs)
+	}()
+	go func() {
+		defer e.wg.Done()
+		e.renewLoop()
 	}()
 	e.log.Info("engine started", "node", e.cfg.Node, "lease", e.cfg.LeaseTTL, "claimed", claimed)
 	return nil
@@ -89,10 +93,26 @@ func (e *Engine) startCluster(ctx context.Context) error {
 // Node returns the engine's node name.
 func (e *Engine) Node() string { return e.cfg.Node }
 
-func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
+// renewLoop renews the node's lease every third of LeaseTTL. It runs on
+// its own: claims, inbox reads and watched children can keep the cluster
+// loop busy for longer than a lease lasts.
+func (e *Engine) renewLoop() {
 	tick := time.NewTicker(e.cfg.LeaseTTL / 3)
 	defer tick.Stop()
 	lease := leaseState{lastOK: time.Now()}
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-tick.C:
+			e.renew(&lease)
+		}
+	}
+}
+
+func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
+	tick := time.NewTicker(e.cfg.LeaseTTL / 3)
+	defer tick.Stop()
 	for n := 1; ; {
 		select {
 		case <-e.ctx.Done():
@@ -113,7 +133,6 @@ func (e *Engine) clusterLoop(sigs <-chan store.Signal) {
 				e.calls.notify(sig.Arg)
 			}
 		case <-tick.C:
-			e.renew(&lease)
 			if _, err := e.claim(e.ctx); err != nil && e.ctx.Err() == nil {
 				e.log.Warn("claim executions", "err", err)
 			}
@@ -450,8 +469,19 @@ func (e *Engine) takeActivityTask(ctx context.Context, activity, worker string) 
 		case err == nil:
 			started := interp.TaskStarted{Time: e.clock().UTC(), TaskID: ref.TaskID, WorkerName: worker}
 			m := store.Message{ExecutionARN: ref.ExecutionARN, Input: interp.MarshalInput(started), Token: ref.Token}
-			if _, err := cl.Send(e.ctx, m, false); err != nil {
-				return "", "", fmt.Errorf("activity task started: %w", err)
+			// The task is marked handed out: given up, no worker would
+			// ever get it.
+			for delay := 50 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
+				_, err := cl.Send(e.ctx, m, false)
+				if err == nil {
+					break
+				}
+				e.log.Error("queue activity task start", "arn", ref.ExecutionARN, "err", err)
+				select {
+				case <-e.ctx.Done():
+					return "", "", fmt.Errorf("activity task started: %w", err)
+				case <-time.After(delay):
+				}
 			}
 			if e.isLocal(ref.ExecutionARN) {
 				e.drain(ref.ExecutionARN)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,6 +29,10 @@ type hookStore struct {
 	failJournal atomic.Int32 // the next n journal reads fail
 	failPutTask atomic.Int32 // the next n PutTask calls fail
 	failDelete  atomic.Int32 // the next n DeleteMessages calls fail
+	failSend    atomic.Int32 // the next n Send calls fail
+	// slowInbox holds a node's next inbox read this long.
+	slowInbox     time.Duration
+	slowInboxNode string
 }
 
 var errDown = errors.New("store unreachable")
@@ -94,6 +99,24 @@ func (s *hookStore) PutTask(ctx context.Context, t store.TaskRef) error {
 		return errDown
 	}
 	return s.Store.PutTask(ctx, t)
+}
+
+func (s *hookStore) Send(ctx context.Context, m store.Message, answers bool) (store.TaskRef, error) {
+	if s.failSend.Add(-1) >= 0 {
+		return store.TaskRef{}, errDown
+	}
+	return s.Store.Send(ctx, m, answers)
+}
+
+func (s *hookStore) Inbox(ctx context.Context, node, arn string) ([]store.Message, error) {
+	s.mu.Lock()
+	slow := time.Duration(0)
+	if node != "" && node == s.slowInboxNode {
+		slow, s.slowInbox = s.slowInbox, 0
+	}
+	s.mu.Unlock()
+	time.Sleep(slow)
+	return s.Store.Inbox(ctx, node, arn)
 }
 
 func (s *hookStore) DeleteMessages(ctx context.Context, ids []int64) error {
@@ -370,5 +393,87 @@ func TestClusterTokenRecordedAfterBlip(t *testing.T) {
 			}
 			waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
 		})
+	}
+}
+
+// StopExecution through a node whose copy is stale (another node claimed
+// the execution while it was paused) stops the execution: the refused
+// step does not make the stop fail, it goes to the holder.
+func TestClusterStopThroughStaleCopy(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`)
+	a := hookNode(t, st, "a", nil)
+	b := hookNode(t, st, "b", nil)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RenewLease(t.Context(), "a", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StopExecution(t.Context(), ex.ARN, "Why", "because"); err != nil {
+		t.Fatalf("stop through the stale node: %v", err)
+	}
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Status != interp.Aborted || got.Error != "Why" {
+		t.Fatalf("%s %s after the stop", got.Status, got.Error)
+	}
+}
+
+// An activity task taken from the store whose start could not be queued
+// for its holder is not lost: it was marked handed out, so no other worker
+// would ever get it.
+func TestClusterActivityStartSendFails(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"`+activityARN+`","End":true}}}`)
+	a := hookNode(t, st, "a", nil)
+	b := hookNode(t, st, "b", nil)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.failSend.Store(1)
+	var token string
+	for try := 0; token == "" && try < 3; try++ {
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		token, _, _ = b.GetActivityTask(ctx, activityARN, "w")
+		cancel()
+	}
+	if token == "" {
+		t.Fatal("the activity task was never handed out")
+	}
+	if err := b.SendTaskSuccess(t.Context(), token, `"ok"`); err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+	if got := historyShape(t, st.Store, ex.ARN); !strings.Contains(got, "ActivityStarted") {
+		t.Fatalf("history %s", got)
+	}
+}
+
+// A node busy in its cluster loop (a slow inbox read, many claims or
+// watched children) still renews its lease on time: otherwise the others
+// take every execution it holds.
+func TestClusterBusyLoopKeepsLease(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`)
+	const ttl = 300 * time.Millisecond
+	a := startEngine(t, Config{Node: "a", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: st, Cluster: st})
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.slowInbox, st.slowInboxNode = 4*ttl, "a"
+	st.mu.Unlock()
+	startEngine(t, Config{Node: "b", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: st, Cluster: st})
+	time.Sleep(6 * ttl)
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Lease != (store.Lease{Node: "a", Fence: 1}) {
+		t.Fatalf("lease %+v, want a's", got.Lease)
 	}
 }

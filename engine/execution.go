@@ -616,6 +616,12 @@ func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) 
 	if ex.Status != interp.Running {
 		return ex.StopDate, nil
 	}
+	if e.deps.Cluster != nil {
+		// This node's copy was stale (another node claimed the execution
+		// while this one's lease had lapsed) or is being dropped: the
+		// holder stops it.
+		return e.stopRemote(ctx, arn, stop)
+	}
 	return time.Time{}, err
 }
 
