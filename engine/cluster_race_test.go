@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -476,4 +477,83 @@ func TestClusterBusyLoopKeepsLease(t *testing.T) {
 	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Lease != (store.Lease{Node: "a", Fence: 1}) {
 		t.Fatalf("lease %+v, want a's", got.Lease)
 	}
+}
+
+// Nodes whose lease lapses while they keep running (a long pause, as a
+// stop-the-world or a frozen VM gives) leave stale copies behind that keep
+// firing timers, running tasks and taking answers until their next renewal.
+// Every execution still ends once, with the output and history one node
+// gives it.
+func TestClusterPausedNodes(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, clusterDefinition)
+	const ttl = 300 * time.Millisecond
+	nodes := []*Engine{startNode(t, st, "a", ttl, nil), startNode(t, st, "b", ttl, nil), startNode(t, st, "c", ttl, nil)}
+	live := func() []*Engine { return nodes }
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var workers sync.WaitGroup
+	for range 3 {
+		workers.Go(func() { worker(ctx, live) })
+	}
+	defer workers.Wait()
+	const n = 30
+	var arns []string
+	for i := range n {
+		ex, err := nodes[i%3].StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: fmt.Sprint("x", i),
+			Input: fmt.Sprintf(`{"n":%d,"items":[%d,%d]}`, i, i, i+20)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, ex.ARN)
+	}
+	pauses := time.NewTicker(70 * time.Millisecond)
+	defer pauses.Stop()
+	for i := 0; ; i++ {
+		done := true
+		for _, arn := range arns {
+			if ex, _ := st.GetExecution(t.Context(), arn); ex.Status == interp.Running {
+				done = false
+			}
+		}
+		if done || i > 300 {
+			break
+		}
+		<-pauses.C
+		if i < 40 {
+			// The store forgets a node's lease as if it had not renewed.
+			if _, err := st.RenewLease(t.Context(), string(rune('a'+i%3)), -time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitForAll(t, st, arns, 10*time.Second)
+	cancel()
+	single := memory.New()
+	createMachine(t, single, clusterDefinition)
+	one := startEngine(t, Config{WaitScale: 0.01}, Deps{Store: single})
+	wctx, wcancel := context.WithCancel(t.Context())
+	defer wcancel()
+	go worker(wctx, func() []*Engine { return []*Engine{one} })
+	ref, err := one.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "x0", Input: `{"n":0,"items":[0,20]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForAll(t, single, []string{ref.ARN}, 10*time.Second)
+	want := historyShape(t, single, ref.ARN)
+	moved := 0
+	for i, arn := range arns {
+		ex, _ := st.GetExecution(t.Context(), arn)
+		if ex.Lease.Fence > 1 {
+			moved++
+		}
+		if wantOut := fmt.Sprintf(`{"n":%d,"worked":%d,"items":[%d,%d]}`, i, i*10, 2*i, 2*i+40); ex.Status != interp.Succeeded || ex.Output != wantOut {
+			t.Errorf("%s: %s %s %s, want SUCCEEDED %s", arn, ex.Status, ex.Output, ex.Cause, wantOut)
+			continue
+		}
+		if got := historyShape(t, st, arn); got != want {
+			t.Errorf("%s: history\n got %s\nwant %s", arn, got, want)
+		}
+	}
+	t.Logf("%d of %d executions changed node", moved, n)
 }
