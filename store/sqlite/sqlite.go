@@ -39,6 +39,13 @@ var _ store.Store = (*Store)(nil)
 // FileName is the database file created in the data directory.
 const FileName = "cairn.db"
 
+// LockName is the file in the data directory that a process holding the
+// store locks.
+const LockName = "cairn.lock"
+
+// ErrLocked: another process holds the data directory.
+var ErrLocked = errors.New("data directory locked")
+
 // component names this package's migrations in the schema_migrations table,
 // so other stores can keep their own schema history in the same file.
 const component = "resources"
@@ -122,6 +129,10 @@ type Store struct {
 	// its machine, and this process is the database's only writer, so the
 	// cache is dropped on each write to a machine and never goes stale.
 	machines smCache
+	// lock holds the directory for this process (lock_unix.go): the
+	// machine cache, the recovery of running executions and the
+	// single-writer group commit all assume no other process writes.
+	lock *os.File
 }
 
 type smCache struct {
@@ -175,6 +186,23 @@ func open(ctx context.Context, dir, synchronous string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openLocked(ctx, dir, synchronous)
+	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// openLocked opens the database of a directory this process has locked.
+func openLocked(ctx context.Context, dir, synchronous string) (*Store, error) {
 	file := "file:" + filepath.Join(dir, FileName)
 	db, err := sql.Open("sqlite", file+
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous("+synchronous+")&_txlock=immediate")
@@ -205,7 +233,11 @@ func open(ctx context.Context, dir, synchronous string) (*Store, error) {
 // database.
 func (s *Store) Close() error {
 	s.gc.close()
-	return errors.Join(s.rd.Close(), s.db.Close())
+	err := errors.Join(s.rd.Close(), s.db.Close())
+	if s.lock != nil {
+		err = errors.Join(err, s.lock.Close())
+	}
+	return err
 }
 
 // SchemaVersion reports how many migrations have been applied.

@@ -1,6 +1,8 @@
 package sqlite_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/cairn-sfn/cairn/store"
@@ -62,4 +64,25 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	if err != nil || len(tags) != 1 {
 		t.Fatalf("tags lost on reopen: %v %v", tags, err)
 	}
+}
+
+// A second store on a directory another holds is refused with a clear
+// error; once the first closes, the directory opens again.
+func TestOneStorePerDirectory(t *testing.T) {
+	dir := t.TempDir()
+	first, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlite.Open(t.Context(), dir); !errors.Is(err, sqlite.ErrLocked) || !strings.Contains(err.Error(), "in use by process") {
+		t.Fatalf("second open: %v, want ErrLocked naming the holder", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	again.Close()
 }
