@@ -66,8 +66,11 @@ type awsService struct {
 	metadata bool
 	// check turns an optimized result into a failure (EventBridge's
 	// failed entries); nil: none.
-	check     func(out *value.Object) error
-	newClient func(cfg aws.Config, endpoint string, api []func(*middleware.Stack) error) any
+	check func(out *value.Object) error
+	// headerMaps are result members read from header prefixes (S3's
+	// x-amz-meta-*), which AWS's SDK gives as {} when there are none.
+	headerMaps []string
+	newClient  func(cfg aws.Config, endpoint string, api []func(*middleware.Stack) error) any
 }
 
 // awsServices are the services Cairn calls, by their names in resources.
@@ -273,6 +276,11 @@ func (a *AWS) Invoke(ctx context.Context, task engine.Task) (any, error) {
 	if out == nil {
 		out = value.NewObject(0)
 	}
+	for _, name := range c.svc.headerMaps {
+		if _, has := res[0].Type().Elem().FieldByName(name); has && !out.Has(name) {
+			out.Set(name, value.NewObject(0))
+		}
+	}
 	if !t.sdk {
 		if c.svc.metadata {
 			addSdkMetadata(out, res[0])
@@ -291,8 +299,15 @@ func (a *AWS) Invoke(ctx context.Context, task engine.Task) (any, error) {
 // <Service>.<Service>Exception, for optimized ones the Java SDK v1 names.
 func (c *awsClient) failure(t awsTarget, err error) error {
 	svc := c.svc
+	var respErr *smithyhttp.ResponseError
 	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
+	if !errors.As(err, &apiErr) && errors.As(err, &respErr) {
+		// The service answered, but not with an error the SDK could read
+		// (an emulator's crash page, a proxy's): the service's own
+		// unmodeled exception, as the Java SDK names it.
+		apiErr = &smithy.GenericAPIError{Code: "null", Message: fmt.Sprintf("HTTP %d answer that is not an AWS error: %v", respErr.HTTPStatusCode(), respErr.Err)}
+	}
+	if apiErr == nil {
 		prefix := svc.v1Prefix
 		if t.sdk {
 			prefix = svc.sdkName
@@ -315,7 +330,6 @@ func (c *awsClient) failure(t awsTarget, err error) error {
 		}
 	}
 	status := 0
-	var respErr *smithyhttp.ResponseError
 	if errors.As(err, &respErr) {
 		status = respErr.HTTPStatusCode()
 	}

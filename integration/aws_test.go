@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -285,4 +286,41 @@ func TestParseAWSResource(t *testing.T) {
 			t.Errorf("Handles(%s) = %v, want %v", tt.resource, got, tt.handled)
 		}
 	}
+}
+
+// FuzzAWSParameters feeds arbitrary parameters to the request builder of
+// a few actions: it returns an error or a request, never panics.
+func FuzzAWSParameters(f *testing.F) {
+	for _, seed := range []string{
+		`{"TableName": "t", "Item": {"id": {"S": "a"}, "n": {"N": "1"}, "m": {"M": {"l": {"L": [{"NULL": true}, {"BS": ["AA=="]}]}}}}}`,
+		`{"QueueUrl": "u", "MessageBody": {"a": [1, 2]}, "DelaySeconds": 3, "MessageAttributes": {"k": {"DataType": "Binary", "BinaryValue": "x"}}}`,
+		`{"Bucket": "b", "Key": "k", "Body": 12, "Expires": "2024-01-01T00:00:00Z", "ContentLength": "7"}`,
+		`{"Item": {"id": {"Q": 1}}}`, `{"DelaySeconds": 1e99}`, `{"Expires": 1.5}`, `[]`, `{"Item": {"x": {"S": 1, "N": "2"}}}`,
+	} {
+		f.Add(seed)
+	}
+	a, err := NewAWS(AWSConfig{Endpoint: "http://127.0.0.1:1"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var inputs []reflect.Type
+	for _, name := range []string{"PutItem", "UpdateItem"} {
+		inputs = append(inputs, reflect.ValueOf(a.sdk["dynamodb"].client).MethodByName(name).Type().In(1))
+	}
+	inputs = append(inputs,
+		reflect.ValueOf(a.sdk["sqs"].client).MethodByName("SendMessage").Type().In(1),
+		reflect.ValueOf(a.sdk["s3"].client).MethodByName("PutObject").Type().In(1),
+		reflect.ValueOf(a.sdk["eventbridge"].client).MethodByName("PutEvents").Type().In(1))
+	f.Fuzz(func(t *testing.T, params string) {
+		v, err := value.ParseString(params)
+		if err != nil {
+			return
+		}
+		for _, in := range inputs {
+			if got, err := toGo(v, in, "Parameters"); err == nil {
+				fromGo(got) // a built request reads back
+			}
+		}
+		parseAWSResource(params)
+	})
 }

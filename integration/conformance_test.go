@@ -56,7 +56,7 @@ func TestConformanceLambdaReplay(t *testing.T) {
 // replay runs one case against a mock configuration built from its
 // recorded history.
 func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, error) {
-	machine, execName := c.RecordedNames()
+	machine, _ := c.RecordedNames()
 	mockJSON, err := mocksFromHistory(c.History, machine)
 	if err != nil {
 		return nil, err
@@ -69,6 +69,13 @@ func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, erro
 	if err != nil {
 		return nil, err
 	}
+	return runCase(ctx, c, router, testAccount, replayCase)
+}
+
+// runCase runs one case's execution through engine.Run with inv, in the
+// given account, and returns what the conformance comparison needs.
+func runCase(ctx context.Context, c *conformance.Case, inv engine.Invoker, account, testCase string) (*conformance.Result, error) {
+	machine, execName := c.RecordedNames()
 	def, err := c.DefinitionText()
 	if err != nil {
 		return nil, err
@@ -85,7 +92,7 @@ func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, erro
 	if execName == "" {
 		execName = "replay-execution"
 	}
-	prefix := "arn:aws:states:" + testRegion + ":" + testAccount
+	prefix := "arn:aws:states:" + testRegion + ":" + account
 	kind := "execution"
 	if c.StateMachineType == "EXPRESS" {
 		kind = "express"
@@ -95,12 +102,12 @@ func replay(ctx context.Context, c *conformance.Case) (*conformance.Result, erro
 		Name:             execName,
 		StateMachineArn:  prefix + ":stateMachine:" + machine,
 		StateMachineName: machine,
-		RoleArn:          "arn:aws:iam::" + testAccount + ":role/cairn",
+		RoleArn:          "arn:aws:iam::" + account + ":role/cairn",
 		Input:            in,
 		InputText:        inText,
 		Seed:             1,
 	}
-	res, err := engine.Run(ctx, sm, engine.RunOptions{Info: info, Invoker: router, TestCase: replayCase})
+	res, err := engine.Run(ctx, sm, engine.RunOptions{Info: info, Invoker: inv, TestCase: testCase})
 	if err != nil {
 		return nil, err
 	}

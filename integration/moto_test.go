@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -21,6 +22,7 @@ type motoProcess struct {
 	url  string
 	err  error
 	cmd  *exec.Cmd
+	env  []string // extra environment of moto_server
 }
 
 // sharedMoto is stopped by TestMain (lambda_test.go).
@@ -37,10 +39,11 @@ func motoURL(t testing.TB) string {
 	return sharedMoto.url
 }
 
-// ownMoto starts a moto_server for t alone.
-func ownMoto(t testing.TB) string {
+// ownMoto starts a moto_server for t alone, whose resources belong to
+// account.
+func ownMoto(t testing.TB, account string) string {
 	t.Helper()
-	var p motoProcess
+	p := motoProcess{env: []string{"MOTO_ACCOUNT_ID=" + account}}
 	p.start()
 	t.Cleanup(p.stop)
 	if p.err != nil {
@@ -75,6 +78,7 @@ func (p *motoProcess) start() {
 	var out bytes.Buffer
 	p.cmd = exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	p.cmd.Stdout, p.cmd.Stderr = &out, &out
+	p.cmd.Env = append(os.Environ(), p.env...)
 	if err := p.cmd.Start(); err != nil {
 		p.err = motoMissing{fmt.Errorf("moto_server: %w", err)}
 		return

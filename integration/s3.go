@@ -18,6 +18,7 @@ var s3Service = awsService{
 	v1Prefix:    "S3",
 	v1Service:   "Amazon S3",
 	v1Exception: "AmazonS3Exception",
+	headerMaps:  []string{"Metadata"},
 	newClient: func(cfg aws.Config, endpoint string, api []func(*middleware.Stack) error) any {
 		return s3.NewFromConfig(cfg, func(o *s3.Options) {
 			if endpoint != "" {
