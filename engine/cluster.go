@@ -22,10 +22,12 @@ package engine
 // a worker polling any node gets each task once.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/cairn-sfn/cairn/interp"
@@ -218,7 +220,7 @@ func (e *Engine) claim(ctx context.Context) (int, error) {
 			return total, err
 		}
 		for _, ex := range exs {
-			if err := e.recover(ctx, ex); err != nil {
+			if err := e.recover(ctx, ex, true); err != nil {
 				// It is leased to this node now, so no other takes it:
 				// keep trying here.
 				e.log.Error("recover claimed execution", "arn", ex.ARN, "err", err)
@@ -281,6 +283,7 @@ func (e *Engine) drain(arn string) {
 	}
 	r.inbox.Lock()
 	defer r.inbox.Unlock()
+	defer e.resumeHeld(r)
 	msgs, err := e.deps.Cluster.Inbox(e.ctx, "", arn)
 	if err != nil {
 		return
@@ -293,6 +296,7 @@ func (e *Engine) drain(arn string) {
 			done = append(done, m.ID)
 			continue
 		}
+		e.fireHeld(r, interp.InputTime(in))
 		var valid func(*run) bool
 		if m.Token != "" {
 			id := taskIDOf(in)
@@ -317,6 +321,62 @@ func (e *Engine) drain(arn string) {
 		if err := e.deps.Cluster.DeleteMessages(e.ctx, done); err != nil && e.ctx.Err() == nil {
 			e.log.Warn("delete messages", "arn", arn, "err", err)
 		}
+	}
+}
+
+// fireHeld fires, in order, the timers of a claimed execution that were
+// due by until (the time of the next queued message), as its node would
+// have before that message arrived.
+func (e *Engine) fireHeld(r *run, until time.Time) {
+	r.mu.Lock()
+	var ids []int64
+	for id, at := range r.heldTimers {
+		if !at.After(until) {
+			ids = append(ids, id)
+		}
+	}
+	due := make([]time.Time, len(ids))
+	slices.SortFunc(ids, func(a, b int64) int {
+		if c := r.heldTimers[a].Compare(r.heldTimers[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for i, id := range ids {
+		due[i] = r.heldTimers[id]
+		delete(r.heldTimers, id)
+	}
+	r.mu.Unlock()
+	for i, id := range ids {
+		e.deliver(r.arn, interp.TimerFired{Time: due[i].UTC(), TimerID: id})
+	}
+}
+
+// resumeHeld arms the timers and runs again the tasks a claimed execution
+// still waits for once its queued messages are applied.
+func (e *Engine) resumeHeld(r *run) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.held {
+		return
+	}
+	timers, tasks, waiting := r.heldTimers, r.heldTasks, r.heldTask
+	r.held, r.heldTimers, r.heldTasks, r.heldTask = false, nil, nil, nil
+	if r.gone {
+		return
+	}
+	e.timers.addAll(r.arn, timers)
+	if len(tasks) > 0 {
+		r.answered = e.queuedAnswers(e.ctx, r.arn)
+		defer func() { r.answered = nil }()
+	}
+	for _, t := range tasks {
+		if !waiting[t.TaskID] {
+			continue // it ended meanwhile
+		}
+		r.invocations[t.StateName]-- // it is run again, not anew
+		r.resumed[t.TaskID] = true
+		e.runTask(r, t)
 	}
 }
 

@@ -557,3 +557,57 @@ func TestClusterPausedNodes(t *testing.T) {
 	}
 	t.Logf("%d of %d executions changed node", moved, n)
 }
+
+// Messages queued while an execution's node was dead apply, once another
+// node takes it over, in time order with the timers that fell due
+// meanwhile, as they would have on one node: a Stop sent before the Wait
+// ended stops the execution, one sent after finds it ended. (Before, the
+// overdue timer raced the queued Stop and usually won.)
+func TestClusterQueuedStopAndOverdueTimer(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		stopBefore bool
+		want       string
+	}{
+		{"stop sent before the wait ended", true, interp.Aborted},
+		{"stop sent after the wait ended", false, interp.Succeeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 3 {
+				st := newHookStore()
+				createMachine(t, st, shortWait) // 10s scaled to 100ms
+				deps := Deps{Store: st, Cluster: deafCluster{st}}
+				a := startEngine(t, Config{Node: "a", LeaseTTL: time.Hour, WaitScale: 0.01}, deps)
+				b := startEngine(t, Config{Node: "b", LeaseTTL: time.Hour, WaitScale: 0.01}, deps)
+				ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.crash()
+				queueStop := func() {
+					stop := interp.Stop{Time: time.Now().UTC(), Error: "Why"}
+					if _, err := st.Send(t.Context(), store.Message{ExecutionARN: ex.ARN, Input: interp.MarshalInput(stop)}, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if tc.stopBefore {
+					queueStop()
+				}
+				time.Sleep(150 * time.Millisecond) // the Wait ends meanwhile
+				if !tc.stopBefore {
+					queueStop()
+				}
+				if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := b.claim(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
+				if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Status != tc.want {
+					t.Fatalf("%s, want %s", got.Status, tc.want)
+				}
+			}
+		})
+	}
+}

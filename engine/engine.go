@@ -147,7 +147,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		return fmt.Errorf("engine: list running executions: %w", err)
 	}
 	for _, ex := range running {
-		if err := e.recover(ctx, ex); err != nil {
+		if err := e.recover(ctx, ex, false); err != nil {
 			e.log.Error("recover execution", "arn", ex.ARN, "err", err)
 		}
 	}

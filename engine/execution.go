@@ -44,6 +44,16 @@ type run struct {
 	// that queued on mu meanwhile must not apply to it (after a failed
 	// commit its state is ahead of the journal).
 	gone bool
+	// held is set while an execution claimed from another node has not
+	// yet applied the messages queued for it: its timers (heldTimers, by
+	// due time) and tasks (heldTasks, in order, while heldTask[id] says
+	// they still wait) are resumed only then, so that an overdue timer or
+	// a task's new answer does not overtake what came while its node was
+	// down (see drain).
+	held       bool
+	heldTimers map[int64]time.Time
+	heldTasks  []interp.RunTask
+	heldTask   map[int64]bool
 }
 
 func newRun(arn, machineName string, x *interp.Execution) *run {
@@ -54,6 +64,7 @@ func newRun(arn, machineName string, x *interp.Execution) *run {
 // finishTask forgets a task that ended, here and, in a cluster, in the
 // store.
 func (e *Engine) finishTask(r *run, id int64) {
+	delete(r.heldTask, id)
 	token := r.tokens[id]
 	e.endTask(r, id)
 	if token != "" {
@@ -320,7 +331,7 @@ func (e *Engine) reloadOnce(arn string, fence int64) error {
 	if e.deps.Cluster != nil && (ex.Lease.Node != e.cfg.Node || ex.Lease.Fence != fence) {
 		return nil
 	}
-	return e.recover(e.ctx, ex)
+	return e.recover(e.ctx, ex, false)
 }
 
 // due turns a timer's time into when it should really fire, under the
@@ -347,6 +358,7 @@ func (e *Engine) dispatch(r *run, stepTime time.Time, cmds []interp.Command) {
 		case interp.SetTimer:
 			e.timers.add(r.arn, c.TimerID, e.due(stepTime, c.At))
 		case interp.CancelTimer:
+			delete(r.heldTimers, c.TimerID)
 			e.timers.remove(r.arn, c.TimerID)
 		}
 	}
@@ -453,8 +465,10 @@ func (e *Engine) fireTimer(arn string, ids []int64) {
 
 // recover rebuilds a running execution from its journal and resumes what
 // it waits for: timers are armed again and unanswered tasks run again (a
-// task runs at least once, as on AWS).
-func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
+// task runs at least once, as on AWS). When claimed is set (the execution
+// comes from another node), they are held until the next drain has
+// applied the messages queued for it.
+func (e *Engine) recover(ctx context.Context, ex store.Execution, claimed bool) error {
 	sm, err := e.deps.Store.GetStateMachine(ctx, ex.StateMachineARN)
 	if err != nil {
 		// The machine was deleted; the execution still runs its snapshot.
@@ -525,6 +539,16 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution) error {
 			from = stepTime
 		}
 		due[t.TimerID] = e.due(from, t.At)
+	}
+	if claimed {
+		r.held, r.heldTimers, r.heldTasks, r.heldTask = true, due, out.Tasks, map[int64]bool{}
+		for _, t := range out.Tasks {
+			r.heldTask[t.TaskID] = true
+			if t.Token != "" {
+				r.tokens[t.TaskID] = t.Token // so that queued answers find it
+			}
+		}
+		return nil
 	}
 	// Armed together: timers already overdue then fire in their order.
 	e.timers.addAll(r.arn, due)
