@@ -23,11 +23,14 @@ func (m *Metrics) Instrument(h http.Handler, actions []string) http.Handler {
 	for _, a := range append(actions, unknownAction) {
 		known[a] = actionMetrics{ok: m.requests.WithLabelValues(a, "OK"), latency: m.latency.WithLabelValues(a)}
 	}
+	// Canonical keys, looked up in the maps directly: Header.Get would
+	// canonicalize on every request.
+	targetKey, errorKey := http.CanonicalHeaderKey("X-Amz-Target"), http.CanonicalHeaderKey("X-Amzn-ErrorType")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t0 := time.Now()
 		h.ServeHTTP(w, r)
 		elapsed := time.Since(t0).Seconds()
-		action, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+		action, _ := strings.CutPrefix(first(r.Header[targetKey]), targetPrefix)
 		am, ok := known[action]
 		if !ok {
 			action, am = unknownAction, known[unknownAction]
@@ -35,7 +38,7 @@ func (m *Metrics) Instrument(h http.Handler, actions []string) http.Handler {
 		am.latency.Observe(elapsed)
 		// The header map outlives the response, so no ResponseWriter
 		// wrapper (which would hide Flusher and the like) is needed.
-		if outcome := w.Header().Get("X-Amzn-ErrorType"); outcome != "" {
+		if outcome := first(w.Header()[errorKey]); outcome != "" {
 			m.requests.WithLabelValues(action, outcome).Inc()
 			return
 		}
@@ -47,4 +50,12 @@ func (m *Metrics) Instrument(h http.Handler, actions []string) http.Handler {
 type actionMetrics struct {
 	ok      prometheus.Counter
 	latency prometheus.Observer
+}
+
+// first returns a header's first value, or "".
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
 }

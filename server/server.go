@@ -20,6 +20,7 @@ import (
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/asl"
 	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/metrics"
 	"github.com/cairn-sfn/cairn/store"
 )
 
@@ -73,6 +74,7 @@ type Server struct {
 	// closing is cancelled when Stop begins, to end activity long polls.
 	closing    context.Context
 	endPolling context.CancelFunc
+	metrics    *metrics.Metrics
 }
 
 // New prepares a server; nothing runs until Start.
@@ -106,6 +108,9 @@ func (s *Server) Start(ctx context.Context) error {
 			cluster = cl // a PostgreSQL store may be shared
 		}
 	}
+	// Wrapped after the Cluster assertion; the wrapper forwards Cluster too.
+	s.metrics = metrics.New()
+	s.deps.Store = s.metrics.WrapStore(s.deps.Store)
 	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale,
 		Retention: s.cfg.Retention, Node: s.cfg.Node, LeaseTTL: s.cfg.LeaseTTL},
 		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger, Cluster: cluster})
@@ -116,11 +121,12 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.engine = eng
+	s.metrics.ActiveExecutions(eng.Active)
 	s.closing, s.endPolling = context.WithCancel(context.Background())
 	apiSrv, err := api.New(api.Config{Region: s.cfg.Region, AccountID: s.cfg.Account}, api.Deps{
 		Store:         s.deps.Store,
 		Validator:     Validate,
-		Executions:    executions{e: eng, closing: s.closing},
+		Executions:    countedExecutions{executions{e: eng, closing: s.closing}, s.metrics},
 		ActivityTasks: activityTasks{e: eng, closing: s.closing},
 		StateTester:   stateTester(s.cfg, s.deps.Invoker),
 	})
@@ -136,7 +142,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: apiSrv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: s.handler(apiSrv), ReadHeaderTimeout: 10 * time.Second}
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)

@@ -19,7 +19,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg server.Config
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8083", "listen `address` (Step Functions Local's port by default)")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8083", "listen `address` (Step Functions Local's port by default); Prometheus metrics at GET /metrics there")
 	fs.StringVar(&cfg.DataDir, "data-dir", "cairn-data", "`directory` of the embedded SQLite database (created if missing)")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "region in ARNs")
 	fs.StringVar(&cfg.Account, "account", "123456789012", "account id in ARNs")
