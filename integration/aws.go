@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -105,14 +107,8 @@ func NewAWS(cfg AWSConfig) (*AWS, error) {
 	if cfg.CredentialsTimeout <= 0 {
 		cfg.CredentialsTimeout = 5 * time.Second
 	}
-	known := map[string]bool{}
-	for _, s := range awsServices() {
-		known[s.id] = true
-	}
-	for name := range cfg.Endpoints {
-		if !known[name] {
-			return nil, fmt.Errorf("aws endpoints: unknown service %q (want dynamodb, sqs, sns, s3 or events)", name)
-		}
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -160,6 +156,32 @@ func NewAWS(cfg AWSConfig) (*AWS, error) {
 		}
 	}
 	return a, nil
+}
+
+// validate checks the endpoints: known services, http(s) URLs.
+func (cfg AWSConfig) validate() error {
+	var errs []error
+	known := map[string]bool{}
+	for _, s := range awsServices() {
+		known[s.id] = true
+	}
+	check := func(what, endpoint string) {
+		u, err := url.Parse(endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("aws endpoint %s: want an http(s) URL, got %q", what, endpoint))
+		}
+	}
+	if cfg.Endpoint != "" {
+		check("(all services)", cfg.Endpoint)
+	}
+	for _, name := range slices.Sorted(maps.Keys(cfg.Endpoints)) {
+		if !known[name] {
+			errs = append(errs, fmt.Errorf("aws endpoints: unknown service %q (want dynamodb, sqs, sns, s3 or events)", name))
+			continue
+		}
+		check("of "+name, cfg.Endpoints[name])
+	}
+	return errors.Join(errs...)
 }
 
 func noEndpoint(svc *awsService, resource string) string {

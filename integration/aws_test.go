@@ -250,8 +250,14 @@ func TestAWSWithoutEndpointOrCredentials(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewAWS(AWSConfig{Endpoints: map[string]string{"sqs2": "x"}}); err == nil {
-		t.Error("NewAWS accepted an unknown service in Endpoints")
+	for _, bad := range []AWSConfig{
+		{Endpoints: map[string]string{"sqs2": "http://x"}},
+		{Endpoints: map[string]string{"sqs": "localhost:4566"}},
+		{Endpoint: "ftp://x"},
+	} {
+		if _, err := New(Config{AWS: bad}); err == nil {
+			t.Errorf("New accepted %+v", bad)
+		}
 	}
 }
 

@@ -43,7 +43,8 @@ var _ engine.Invoker = (*Router)(nil)
 
 // Validate reports what New would refuse: a local function with neither
 // or both of url and command, a connection with several authorizations,
-// a malformed host or network in the HTTP allow and deny lists.
+// a malformed host or network in the HTTP allow and deny lists, an AWS
+// endpoint that is not an http(s) URL or names an unknown service.
 func (c Config) Validate() error {
 	var errs []error
 	for name, f := range c.Lambda.Functions {
@@ -61,6 +62,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := parseHostRules(c.HTTP.Deny); err != nil {
 		errs = append(errs, fmt.Errorf("http deny list: %w", err))
+	}
+	if err := c.AWS.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
