@@ -611,3 +611,46 @@ func TestClusterQueuedStopAndOverdueTimer(t *testing.T) {
 		})
 	}
 }
+
+// A parent waiting for a .sync child hears of its end when either of them
+// moves to another node meanwhile.
+func TestClusterSyncChildAcrossNodes(t *testing.T) {
+	for _, move := range []string{"child", "parent"} {
+		t.Run(move+" moves", func(t *testing.T) {
+			st := newHookStore()
+			const childMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+			child := store.StateMachine{ARN: childMachine, Name: "child", Type: "STANDARD", Status: "ACTIVE",
+				Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"Next":"P"},"P":{"Type":"Pass","Result":{"r":1},"End":true}}}`}
+			if err := st.CreateStateMachine(t.Context(), child, nil); err != nil {
+				t.Fatal(err)
+			}
+			createMachine(t, st, `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+				"Parameters":{"StateMachineArn":"`+childMachine+`","Name":"kid"},"OutputPath":"$.Output","End":true}}}`)
+			const ttl = 300 * time.Millisecond
+			// a hears no signals, so b claims what a releases first.
+			a := startEngine(t, Config{Node: "a", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: st, Cluster: deafCluster{st}})
+			startEngine(t, Config{Node: "b", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: st, Cluster: st})
+			parent, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN, Name: "p"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			childARN := "arn:aws:states:us-east-1:123456789012:execution:child:kid"
+			waitFor(t, "the child to start", func() bool { return a.isLocal(childARN) })
+			moved := childARN
+			if move == "parent" {
+				moved = parent.ARN
+			}
+			if err := st.ReleaseLeases(t.Context(), "a", []string{moved}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "another node to take it", func() bool {
+				ex, _ := st.Store.GetExecution(t.Context(), moved)
+				return ex.Lease.Fence > 1 || ex.Status != interp.Running
+			})
+			waitForAll(t, st.Store, []string{parent.ARN, childARN}, 5*time.Second)
+			if got, _ := st.Store.GetExecution(t.Context(), parent.ARN); got.Status != interp.Succeeded || got.Output != `{"r":1}` {
+				t.Fatalf("parent %s %s %s", got.Status, got.Output, got.Cause)
+			}
+		})
+	}
+}
