@@ -323,7 +323,8 @@ func (c *awsClient) failure(t awsTarget, err error) error {
 	svc := c.svc
 	var respErr *smithyhttp.ResponseError
 	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) && errors.As(err, &respErr) {
+	var sendErr *smithyhttp.RequestSendError
+	if !errors.As(err, &apiErr) && !errors.As(err, &sendErr) && errors.As(err, &respErr) && respErr.Response != nil {
 		// The service answered, but not with an error the SDK could read
 		// (an emulator's crash page, a proxy's): the service's own
 		// unmodeled exception, as the Java SDK names it.

@@ -2,6 +2,10 @@ package integration
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -329,4 +333,57 @@ func FuzzAWSParameters(f *testing.F) {
 		}
 		parseAWSResource(params)
 	})
+}
+
+// TestAWSErrorNames checks the names and causes of failures against a fake
+// DynamoDB endpoint (no moto needed): modeled and unmodeled errors for
+// optimized and aws-sdk tasks, an answer that is no AWS error, and an
+// endpoint where nothing listens.
+func TestAWSErrorNames(t *testing.T) {
+	t.Parallel()
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-amzn-RequestId", "req-1")
+		switch r.URL.Path {
+		case "/html", "/html/":
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, "<html>oops</html>")
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusBadRequest)
+		if strings.Contains(string(body), "cond") {
+			fmt.Fprint(w, `{"__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "message": "The conditional request failed"}`)
+			return
+		}
+		fmt.Fprint(w, `{"__type": "com.amazon.coral.validate#ValidationException", "message": "bad item"}`)
+	}))
+	t.Cleanup(fake.Close)
+	tests := []struct {
+		endpoint, resource, table string
+		name, cause               string
+	}{
+		{fake.URL, "arn:aws:states:::dynamodb:putItem", "cond", "DynamoDB.ConditionalCheckFailedException",
+			"The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: req-1; Proxy: null)"},
+		{fake.URL, "arn:aws:states:::aws-sdk:dynamodb:putItem", "cond", "DynamoDb.ConditionalCheckFailedException",
+			"The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: req-1)"},
+		{fake.URL, "arn:aws:states:::dynamodb:putItem", "t", "DynamoDB.AmazonDynamoDBException",
+			"bad item (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; Request ID: req-1; Proxy: null)"},
+		{fake.URL, "arn:aws:states:::aws-sdk:dynamodb:putItem", "t", "DynamoDb.DynamoDbException",
+			"bad item (Service: DynamoDb, Status Code: 400, Request ID: req-1)"},
+		{fake.URL + "/html", "arn:aws:states:::dynamodb:putItem", "t", "DynamoDB.AmazonDynamoDBException", "Status Code: 500; Error Code: null"},
+		{"http://127.0.0.1:1", "arn:aws:states:::aws-sdk:dynamodb:putItem", "t", "DynamoDb.SdkClientException", "Unable to execute HTTP request to http://127.0.0.1:1"},
+	}
+	for _, tt := range tests {
+		a, err := NewAWS(AWSConfig{Endpoint: tt.endpoint})
+		if err != nil {
+			t.Fatal(err)
+		}
+		params := value.ObjectOf("TableName", tt.table, "Item", value.ObjectOf("id", value.ObjectOf("S", "a")))
+		_, err = a.Invoke(t.Context(), engine.Task{RunTask: interp.RunTask{Resource: tt.resource, Input: params}})
+		te, ok := err.(*engine.TaskError)
+		if !ok || te.Name != tt.name || !strings.Contains(te.Cause, tt.cause) {
+			t.Errorf("%s at %s on %s: %v, want %s: %s", tt.resource, tt.endpoint, tt.table, err, tt.name, tt.cause)
+		}
+	}
 }
