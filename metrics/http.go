@@ -3,6 +3,7 @@ package metrics
 import (
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,12 +18,16 @@ const targetPrefix = "AWSStepFunctions."
 
 // Instrument wraps the API handler h, counting each request by action
 // (from X-Amz-Target; one of actions, else "unknown") and outcome (the
-// X-Amzn-ErrorType h answered with, else OK), and timing it by action.
+// X-Amzn-ErrorType h answered with, else OK), and timing it by action. An
+// action's series appear with its first request, so a scrape does not
+// carry a histogram for each of the ~40 actions.
 func (m *Metrics) Instrument(h http.Handler, actions []string) http.Handler {
-	known := make(map[string]actionMetrics, len(actions)+1)
-	for _, a := range append(actions, unknownAction) {
-		known[a] = actionMetrics{ok: m.requests.WithLabelValues(a, "OK"), latency: m.latency.WithLabelValues(a)}
+	// Built once and only read afterwards, so shared without a lock.
+	known := make(map[string]*actionSlot, len(actions)+1)
+	for _, a := range actions {
+		known[a] = &actionSlot{name: a}
 	}
+	unknown := &actionSlot{name: unknownAction}
 	// Canonical keys, looked up in the maps directly: Header.Get would
 	// canonicalize on every request.
 	targetKey, errorKey := http.CanonicalHeaderKey("X-Amz-Target"), http.CanonicalHeaderKey("X-Amzn-ErrorType")
@@ -31,22 +36,40 @@ func (m *Metrics) Instrument(h http.Handler, actions []string) http.Handler {
 		h.ServeHTTP(w, r)
 		elapsed := time.Since(t0).Seconds()
 		action, _ := strings.CutPrefix(first(r.Header[targetKey]), targetPrefix)
-		am, ok := known[action]
+		slot, ok := known[action]
 		if !ok {
-			action, am = unknownAction, known[unknownAction]
+			slot = unknown
 		}
+		am := slot.get(m)
 		am.latency.Observe(elapsed)
 		// The header map outlives the response, so no ResponseWriter
 		// wrapper (which would hide Flusher and the like) is needed.
 		if outcome := first(w.Header()[errorKey]); outcome != "" {
-			m.requests.WithLabelValues(action, outcome).Inc()
+			m.requests.WithLabelValues(slot.name, outcome).Inc()
 			return
 		}
 		am.ok.Inc()
 	})
 }
 
-// actionMetrics are one action's pre-resolved series.
+// actionSlot holds one action's series once resolved.
+type actionSlot struct {
+	name string
+	p    atomic.Pointer[actionMetrics]
+}
+
+// get resolves the series on first use. Racing requests may both resolve
+// them: WithLabelValues returns the same series to both.
+func (s *actionSlot) get(m *Metrics) *actionMetrics {
+	if am := s.p.Load(); am != nil {
+		return am
+	}
+	am := &actionMetrics{ok: m.requests.WithLabelValues(s.name, "OK"), latency: m.latency.WithLabelValues(s.name)}
+	s.p.Store(am)
+	return am
+}
+
+// actionMetrics are one action's resolved series.
 type actionMetrics struct {
 	ok      prometheus.Counter
 	latency prometheus.Observer
