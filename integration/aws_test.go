@@ -168,6 +168,18 @@ func TestAWSIntegrationsAgainstMoto(t *testing.T) {
 			want:  []string{`"get":{"body":{"a":[1,2]},"length":11}`, `"put":{"etag":"\"`},
 		},
 		{
+			name: "s3 as an ItemReader reads it",
+			def: `{"StartAt": "Put", "States": {
+			  "Put": {"Type": "Task", "Resource": "arn:aws:states:::s3:putObject",
+			          "Parameters": {"Bucket": "` + bucket + `", "Key": "items.csv", "Body": "a,b\n1,2\n"}, "ResultPath": null, "Next": "List"},
+			  "List": {"Type": "Task", "Resource": "arn:aws:states:::s3:listObjectsV2",
+			          "Parameters": {"Bucket": "` + bucket + `", "Prefix": "items"}, "ResultSelector": {"keys.$": "$.Contents[*].Key"}, "ResultPath": "$.list", "Next": "Get"},
+			  "Get": {"Type": "Task", "Resource": "arn:aws:states:::s3:getObject",
+			          "Parameters": {"Bucket": "` + bucket + `", "Key": "items.csv"}, "ResultSelector": {"body.$": "$.Body"}, "ResultPath": "$.get", "End": true}}}`,
+			input: `{}`,
+			want:  []string{`"list":{"keys":["items.csv"]}`, `"get":{"body":"a,b\n1,2\n"}`},
+		},
+		{
 			name:  "s3 get a missing key",
 			def:   catchAll("arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket": "`+bucket+`", "Key": "missing"}`),
 			input: `{}`,
@@ -285,7 +297,8 @@ func TestParseAWSResource(t *testing.T) {
 		{"arn:aws:states:::aws-sdk:eventbridge:putEvents", true},
 		{"arn:aws:states:::aws-sdk:events:putEvents", false},
 		{"arn:aws-cn:states:::aws-sdk:s3:getObject", true},
-		{"arn:aws:states:::s3:getObject", false},
+		{"arn:aws:states:::s3:getObject", true}, // ItemReader's
+		{"arn:aws:states:::s3:deleteObject", false},
 		{"arn:aws:states:::aws-sdk:ec2:describeInstances", false},
 		{"arn:aws:states:::lambda:invoke", false},
 		{"arn:aws:states:::aws-sdk:s3", false},

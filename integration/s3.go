@@ -6,14 +6,18 @@ import (
 	"github.com/aws/smithy-go/middleware"
 )
 
-// s3Service is arn:aws:states:::aws-sdk:s3:<action>. A PutObject Body is
-// sent as text (JSON as its text); a GetObject Body comes back as text.
+// s3Service is arn:aws:states:::aws-sdk:s3:<action>, and the resources a
+// Map's ItemReader and ResultWriter name (arn:aws:states:::s3:getObject,
+// listObjectsV2, putObject), so that the engine can read and write items
+// through the Router. A PutObject Body is sent as text (JSON as its text);
+// a GetObject Body comes back as text.
 // Local endpoints are addressed path-style (http://host/bucket/key), which
 // emulators expect.
 var s3Service = awsService{
 	id:          "s3",
 	sdkID:       "s3",
 	envVar:      "S3_ENDPOINT",
+	optimized:   []string{"getObject", "listObjectsV2", "putObject"},
 	sdkName:     "S3",
 	v1Prefix:    "S3",
 	v1Service:   "Amazon S3",
