@@ -78,6 +78,9 @@ func (s *Store) ClaimExecutions(ctx context.Context, node string, limit int) ([]
 		return nil, err
 	}
 	defer s.mu.Unlock()
+	if limit <= 0 {
+		return nil, nil // as store/postgres: no limit takes nothing
+	}
 	now := time.Now()
 	var free []*execution
 	for _, x := range s.executions {
@@ -86,7 +89,7 @@ func (s *Store) ClaimExecutions(ctx context.Context, node string, limit int) ([]
 		}
 	}
 	slices.SortFunc(free, func(a, b *execution) int { return startOrder(a.e, b.e) })
-	if limit > 0 && len(free) > limit {
+	if len(free) > limit {
 		free = free[:limit]
 	}
 	out := make([]store.Execution, len(free))

@@ -126,6 +126,9 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		checkRenew(t, s, "c1", time.Minute, false)
 		checkRenew(t, s, "c2", time.Minute, false)
 
+		if got, err := s.ClaimExecutions(ctx, "c1", 0); err != nil || len(got) != 0 {
+			t.Fatalf("claim of at most 0: %v %+v", err, got)
+		}
 		got, err := s.ClaimExecutions(ctx, "c1", 10)
 		if err != nil {
 			t.Fatal(err)
