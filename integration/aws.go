@@ -59,6 +59,11 @@ type awsService struct {
 	// sdkName names errors and causes of aws-sdk tasks, as AWS's Java SDK
 	// v2 clients are named (DynamoDb, S3, Sqs, …).
 	sdkName string
+	// modeled lists the error codes the service's API models, as
+	// "Code" or "Code=Shape": AWS's Java SDKs name such an error after its
+	// shape whichever action answered it, where the Go SDK only knows the
+	// errors of each action.
+	modeled string
 	// v1Prefix, v1Service and v1Exception name errors of optimized tasks,
 	// which AWS runs on the Java SDK v1: SQS.AmazonSQSException, with
 	// "(Service: AmazonSQS; …)" causes.
@@ -93,6 +98,7 @@ var _ engine.Invoker = (*AWS)(nil)
 
 type awsClient struct {
 	svc      *awsService
+	modeled  map[string]string // error code -> shape, from svc.modeled
 	endpoint string
 	client   any
 	// ready checks, before a call to AWS itself, that credentials resolve.
@@ -127,7 +133,14 @@ func NewAWS(cfg AWSConfig) (*AWS, error) {
 		if endpoint == "" {
 			endpoint = cfg.Endpoint
 		}
-		c := &awsClient{svc: svc, endpoint: endpoint}
+		c := &awsClient{svc: svc, endpoint: endpoint, modeled: map[string]string{}}
+		for _, m := range strings.Fields(svc.modeled) {
+			code, shape, ok := strings.Cut(m, "=")
+			if !ok {
+				shape = code
+			}
+			c.modeled[code] = shape
+		}
 		acfg := aws.Config{Region: cfg.Region, HTTPClient: hc, RetryMaxAttempts: 1}
 		switch {
 		case endpoint != "":
@@ -341,16 +354,16 @@ func (c *awsClient) failure(t awsTarget, err error) error {
 		}
 		return &engine.TaskError{Name: prefix + ".SdkClientException", Cause: fmt.Sprintf("Unable to execute HTTP request to %s: %v", where, err)}
 	}
-	modeled := ""
+	modeled := c.modeled[apiErr.ErrorCode()]
 	if _, generic := apiErr.(*smithy.GenericAPIError); !generic {
 		rt := reflect.TypeOf(apiErr)
 		for rt.Kind() == reflect.Pointer {
 			rt = rt.Elem()
 		}
 		modeled = rt.Name()
-		if !strings.HasSuffix(modeled, "Exception") {
-			modeled += "Exception"
-		}
+	}
+	if modeled != "" && !strings.HasSuffix(modeled, "Exception") {
+		modeled += "Exception"
 	}
 	status := 0
 	if errors.As(err, &respErr) {

@@ -186,6 +186,12 @@ func TestAWSIntegrationsAgainstMoto(t *testing.T) {
 			want:  []string{`"Error":"S3.NoSuchKeyException"`, `(Service: S3, Status Code: 404, Request ID: `},
 		},
 		{
+			name:  "s3 get from a missing bucket",
+			def:   catchAll("arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket": "no-such-bucket-cairn", "Key": "k"}`),
+			input: `{}`,
+			want:  []string{`"Error":"S3.NoSuchBucketException"`, `Extended Request ID: `},
+		},
+		{
 			name:  "s3 list a missing bucket",
 			def:   catchAll("arn:aws:states:::aws-sdk:s3:listObjects", `{"Bucket": "no-such-bucket-cairn"}`),
 			input: `{}`,
@@ -365,6 +371,10 @@ func TestAWSErrorNames(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		w.WriteHeader(http.StatusBadRequest)
+		if strings.Contains(string(body), "gone") {
+			fmt.Fprint(w, `{"__type": "com.amazonaws.dynamodb.v20120810#TableNotFoundException", "message": "no table"}`)
+			return
+		}
 		if strings.Contains(string(body), "cond") {
 			fmt.Fprint(w, `{"__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "message": "The conditional request failed"}`)
 			return
@@ -380,6 +390,8 @@ func TestAWSErrorNames(t *testing.T) {
 			"The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: req-1; Proxy: null)"},
 		{fake.URL, "arn:aws:states:::aws-sdk:dynamodb:putItem", "cond", "DynamoDb.ConditionalCheckFailedException",
 			"The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: req-1)"},
+		// Not an error PutItem models, but one of DynamoDB's: named all the same.
+		{fake.URL, "arn:aws:states:::aws-sdk:dynamodb:putItem", "gone", "DynamoDb.TableNotFoundException", "no table (Service: DynamoDb"},
 		{fake.URL, "arn:aws:states:::dynamodb:putItem", "t", "DynamoDB.AmazonDynamoDBException",
 			"bad item (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; Request ID: req-1; Proxy: null)"},
 		{fake.URL, "arn:aws:states:::aws-sdk:dynamodb:putItem", "t", "DynamoDb.DynamoDbException",

@@ -16,11 +16,24 @@ import (
 // updateItem and arn:aws:states:::aws-sdk:dynamodb:<action>. Parameters and
 // results are in DynamoDB JSON ({"S": "text"}), as in the API.
 var dynamoDBService = awsService{
-	id:          "dynamodb",
-	sdkID:       "dynamodb",
-	envVar:      "DYNAMODB_ENDPOINT",
-	optimized:   []string{"getItem", "putItem", "deleteItem", "updateItem"},
-	sdkName:     "DynamoDb",
+	id:        "dynamodb",
+	sdkID:     "dynamodb",
+	envVar:    "DYNAMODB_ENDPOINT",
+	optimized: []string{"getItem", "putItem", "deleteItem", "updateItem"},
+	sdkName:   "DynamoDb",
+	modeled: "BackupInUseException BackupNotFoundException ConditionalCheckFailedException " +
+		"ContinuousBackupsUnavailableException DuplicateItemException ExportConflictException " +
+		"ExportNotFoundException GlobalTableAlreadyExistsException GlobalTableNotFoundException " +
+		"IdempotentParameterMismatchException ImportConflictException ImportNotFoundException " +
+		"IndexNotFoundException InternalServerError InvalidEndpointException " +
+		"InvalidExportTimeException InvalidRestoreTimeException " +
+		"ItemCollectionSizeLimitExceededException LimitExceededException " +
+		"PointInTimeRecoveryUnavailableException PolicyNotFoundException " +
+		"ProvisionedThroughputExceededException ReplicaAlreadyExistsException " +
+		"ReplicaNotFoundException ReplicatedWriteConflictException RequestLimitExceeded " +
+		"ResourceInUseException ResourceNotFoundException TableAlreadyExistsException " +
+		"TableInUseException TableNotFoundException ThrottlingException " +
+		"TransactionCanceledException TransactionConflictException TransactionInProgressException",
 	v1Prefix:    "DynamoDB",
 	v1Service:   "AmazonDynamoDBv2",
 	v1Exception: "AmazonDynamoDBException",

@@ -15,11 +15,16 @@ import (
 // optimized putEvents with failed entries fails with
 // EventBridge.FailedEntry, the response as its cause.
 var eventBridgeService = awsService{
-	id:          "events",
-	sdkID:       "eventbridge",
-	envVar:      "EVENTBRIDGE_ENDPOINT",
-	optimized:   []string{"putEvents"},
-	sdkName:     "EventBridge",
+	id:        "events",
+	sdkID:     "eventbridge",
+	envVar:    "EVENTBRIDGE_ENDPOINT",
+	optimized: []string{"putEvents"},
+	sdkName:   "EventBridge",
+	modeled: "AccessDeniedException ConcurrentModificationException IllegalStatusException " +
+		"InternalException InvalidEventPatternException InvalidStateException " +
+		"LimitExceededException ManagedRuleException OperationDisabledException " +
+		"PolicyLengthExceededException ResourceAlreadyExistsException ResourceNotFoundException " +
+		"ThrottlingException",
 	v1Prefix:    "EventBridge",
 	v1Service:   "AmazonEventBridge",
 	v1Exception: "AmazonEventBridgeException",

@@ -14,11 +14,17 @@ import (
 // Local endpoints are addressed path-style (http://host/bucket/key), which
 // emulators expect.
 var s3Service = awsService{
-	id:          "s3",
-	sdkID:       "s3",
-	envVar:      "S3_ENDPOINT",
-	optimized:   []string{"getObject", "listObjectsV2", "putObject"},
-	sdkName:     "S3",
+	id:        "s3",
+	sdkID:     "s3",
+	envVar:    "S3_ENDPOINT",
+	optimized: []string{"getObject", "listObjectsV2", "putObject"},
+	sdkName:   "S3",
+	modeled: "AccessDenied AnnotationLimitExceeded AnnotationNameTooLong BucketAlreadyExists " +
+		"BucketAlreadyOwnedByYou EncryptionTypeMismatch IdempotencyParameterMismatch " +
+		"InvalidAnnotationName InvalidObjectState InvalidPrefix InvalidRequest InvalidWriteOffset " +
+		"NoSuchAnnotation NoSuchBucket NoSuchKey NoSuchUpload NotFound " +
+		"ObjectAlreadyInActiveTierError ObjectNotInActiveTierError TooManyParts " +
+		"UnsupportedMediaType",
 	v1Prefix:    "S3",
 	v1Service:   "Amazon S3",
 	v1Exception: "AmazonS3Exception",

@@ -10,11 +10,33 @@ import (
 // arn:aws:states:::aws-sdk:sns:<action>. A Message given as JSON is sent
 // as its text.
 var snsService = awsService{
-	id:          "sns",
-	sdkID:       "sns",
-	envVar:      "SNS_ENDPOINT",
-	optimized:   []string{"publish"},
-	sdkName:     "Sns",
+	id:        "sns",
+	sdkID:     "sns",
+	envVar:    "SNS_ENDPOINT",
+	optimized: []string{"publish"},
+	sdkName:   "Sns",
+	modeled: "AuthorizationError=AuthorizationErrorException " +
+		"BatchEntryIdsNotDistinct=BatchEntryIdsNotDistinctException " +
+		"BatchRequestTooLong=BatchRequestTooLongException " +
+		"ConcurrentAccess=ConcurrentAccessException EmptyBatchRequest=EmptyBatchRequestException " +
+		"EndpointDisabled=EndpointDisabledException " +
+		"FilterPolicyLimitExceeded=FilterPolicyLimitExceededException " +
+		"InternalError=InternalErrorException InvalidBatchEntryId=InvalidBatchEntryIdException " +
+		"InvalidParameter=InvalidParameterException " +
+		"ParameterValueInvalid=InvalidParameterValueException " +
+		"InvalidSecurity=InvalidSecurityException InvalidState=InvalidStateException " +
+		"KMSAccessDenied=KMSAccessDeniedException KMSDisabled=KMSDisabledException " +
+		"KMSInvalidState=KMSInvalidStateException KMSNotFound=KMSNotFoundException KMSOptInRequired " +
+		"KMSThrottling=KMSThrottlingException NotFound=NotFoundException OptedOut=OptedOutException " +
+		"PlatformApplicationDisabled=PlatformApplicationDisabledException " +
+		"ReplayLimitExceeded=ReplayLimitExceededException " +
+		"ResourceNotFound=ResourceNotFoundException StaleTag=StaleTagException " +
+		"SubscriptionLimitExceeded=SubscriptionLimitExceededException " +
+		"TagLimitExceeded=TagLimitExceededException TagPolicy=TagPolicyException " +
+		"Throttled=ThrottledException " +
+		"TooManyEntriesInBatchRequest=TooManyEntriesInBatchRequestException " +
+		"TopicLimitExceeded=TopicLimitExceededException UserError=UserErrorException " +
+		"ValidationException VerificationException",
 	v1Prefix:    "SNS",
 	v1Service:   "AmazonSNS",
 	v1Exception: "AmazonSNSException",

@@ -11,11 +11,18 @@ import (
 // arn:aws:states:::aws-sdk:sqs:<action>. A MessageBody given as JSON is
 // sent as its text. The SDK speaks SQS's JSON protocol.
 var sqsService = awsService{
-	id:          "sqs",
-	sdkID:       "sqs",
-	envVar:      "SQS_ENDPOINT",
-	optimized:   []string{"sendMessage"},
-	sdkName:     "Sqs",
+	id:        "sqs",
+	sdkID:     "sqs",
+	envVar:    "SQS_ENDPOINT",
+	optimized: []string{"sendMessage"},
+	sdkName:   "Sqs",
+	modeled: "BatchEntryIdsNotDistinct BatchRequestTooLong EmptyBatchRequest InvalidAddress " +
+		"InvalidAttributeName InvalidAttributeValue InvalidBatchEntryId InvalidIdFormat " +
+		"InvalidMessageContents InvalidSecurity KmsAccessDenied KmsDisabled KmsInvalidKeyUsage " +
+		"KmsInvalidState KmsNotFound KmsOptInRequired KmsThrottled MessageNotInflight OverLimit " +
+		"PurgeQueueInProgress QueueDeletedRecently QueueDoesNotExist QueueNameExists " +
+		"ReceiptHandleIsInvalid RequestThrottled ResourceNotFoundException " +
+		"TooManyEntriesInBatchRequest UnsupportedOperation",
 	v1Prefix:    "SQS",
 	v1Service:   "AmazonSQS",
 	v1Exception: "AmazonSQSException",

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/cairn-sfn/cairn/integration"
 )
@@ -136,7 +137,9 @@ func (f *integrationFlags) awsConfig(getenv func(string) string, region string, 
 		// Loading reads files only; credentials resolve at the first call
 		// to AWS, bounded by AWSConfig.CredentialsTimeout. A broken
 		// profile leaves no credentials: tasks then say what to set.
-		opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+		// The SDK's own log would print credential lookups' warnings
+		// (IMDS fallbacks) on stderr; failures reach the task's cause.
+		opts := []func(*config.LoadOptions) error{config.WithRegion(region), config.WithLogger(logging.Nop{})}
 		if cfg.Endpoint != "" || len(cfg.Endpoints) == len(serviceEndpointVars) {
 			// Every service is local: the EC2 metadata service would only
 			// delay the first call where it does not answer.
