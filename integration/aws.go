@@ -120,9 +120,10 @@ func NewAWS(cfg AWSConfig) (*AWS, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	// The definition's Retry decides about retries; the Java SDK's
-	// client-side validation does not exist on AWS, so the service's own
-	// answer (and error name) reaches the task.
+	// The Go SDK refuses a request that lacks a required member before
+	// sending it; Step Functions sends it and the service answers ("1
+	// validation error detected: …"), so that answer and its error name
+	// must reach the task. The definition's Retry decides about retries.
 	api := []func(*middleware.Stack) error{func(s *middleware.Stack) error {
 		s.Initialize.Remove("OperationInputValidation")
 		return nil
