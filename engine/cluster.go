@@ -303,8 +303,11 @@ func (e *Engine) drain(arn string) {
 			valid = func(r *run) bool { return r.tokens[id] == m.Token }
 		}
 		if err := e.deliverIf(arn, in, valid); err != nil {
-			if errors.Is(err, ErrStopped) || !e.isLocal(arn) {
-				break // stopping, lost or ended meanwhile: leave the rest to the holder
+			// Only an answer to a task that ended may be dropped; on any
+			// other failure (stopping, lost, ended, a commit that failed
+			// and is being reloaded) the rest is left for the holder.
+			if !errors.Is(err, errTaskGone) || !e.isLocal(arn) {
+				break
 			}
 			dropped = append(dropped, m.ID)
 			continue

@@ -218,6 +218,10 @@ func (e *Engine) deliverToken(token string, p parked, in interp.Input) error {
 	return nil
 }
 
+// errTaskGone: an input for a task that no longer runs (deliverIf's
+// valid did not hold).
+var errTaskGone = errors.New("the task is no longer running")
+
 // deliverIf is deliver when valid, checked under the run's lock, holds.
 func (e *Engine) deliverIf(arn string, in interp.Input, valid func(*run) bool) error {
 	e.mu.Lock()
@@ -236,7 +240,7 @@ func (e *Engine) deliverIf(arn string, in interp.Input, valid func(*run) bool) e
 		return fmt.Errorf("%w: %s", ErrNotRunning, arn)
 	}
 	if valid != nil && !valid(r) {
-		return fmt.Errorf("the task is no longer running in %s", arn)
+		return fmt.Errorf("%w in %s", errTaskGone, arn)
 	}
 	step := r.x.Apply(in)
 	if len(step.Events) == 0 && len(step.Commands) == 0 {
@@ -328,10 +332,18 @@ func (e *Engine) reloadOnce(arn string, fence int64) error {
 	if ex.Status != interp.Running {
 		return nil
 	}
-	if e.deps.Cluster != nil && (ex.Lease.Node != e.cfg.Node || ex.Lease.Fence != fence) {
+	if e.deps.Cluster == nil {
+		return e.recover(e.ctx, ex, false)
+	}
+	if ex.Lease.Node != e.cfg.Node || ex.Lease.Fence != fence {
 		return nil
 	}
-	return e.recover(e.ctx, ex, false)
+	// Messages may have queued meanwhile: they go first, as after a claim.
+	if err := e.recover(e.ctx, ex, true); err != nil {
+		return err
+	}
+	e.drain(arn)
+	return nil
 }
 
 // due turns a timer's time into when it should really fire, under the
