@@ -654,3 +654,28 @@ func TestClusterSyncChildAcrossNodes(t *testing.T) {
 		})
 	}
 }
+
+// An answer queued through another node before a StopExecution reaches the
+// holder is applied before the Stop, as on one node, where it would have
+// been applied when it was sent.
+func TestClusterStopAfterQueuedAnswer(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, twoCallbacks)
+	tokens := make(chan string, 4)
+	deps := Deps{Store: st, Cluster: deafCluster{st}, Invoker: tokenSink(tokens)}
+	a := startEngine(t, Config{Node: "a", LeaseTTL: time.Hour}, deps)
+	b := startEngine(t, Config{Node: "b", LeaseTTL: time.Hour}, deps)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SendTaskSuccess(t.Context(), <-tokens, `1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StopExecution(t.Context(), ex.ARN, "Why", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := historyShape(t, st.Store, ex.ARN); !strings.Contains(got, "TaskSucceeded") {
+		t.Fatalf("the answer sent before the stop was not applied: %s", got)
+	}
+}

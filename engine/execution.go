@@ -638,8 +638,11 @@ func nameOf(arn string) string {
 func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (time.Time, error) {
 	now := e.clock().UTC()
 	stop := interp.Stop{Time: now, Error: errName, Cause: cause}
-	if e.deps.Cluster != nil && !e.isLocal(arn) {
-		return e.stopRemote(ctx, arn, stop)
+	if e.deps.Cluster != nil {
+		if !e.isLocal(arn) {
+			return e.stopRemote(ctx, arn, stop)
+		}
+		e.drain(arn) // what was sent through other nodes before comes first
 	}
 	err := e.deliver(arn, stop)
 	if err == nil {
