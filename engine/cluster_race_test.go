@@ -679,3 +679,31 @@ func TestClusterStopAfterQueuedAnswer(t *testing.T) {
 		t.Fatalf("the answer sent before the stop was not applied: %s", got)
 	}
 }
+
+// A node stopped gracefully and started again under its name takes its
+// executions back at once, whether or not another node took them
+// meanwhile, and each goes on once.
+func TestClusterStopStartSameName(t *testing.T) {
+	st := newHookStore()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"Next":"P"},"P":{"Type":"Pass","End":true}}}`)
+	a := hookNode(t, st, "a", nil)
+	var arns []string
+	for range 3 {
+		ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, ex.ARN)
+	}
+	a.Stop()
+	again := hookNode(t, st, "a", nil)
+	if again.Active() != 3 {
+		t.Fatalf("restarted node works %d executions, want 3", again.Active())
+	}
+	waitForAll(t, st.Store, arns, 5*time.Second)
+	for _, arn := range arns {
+		if got, _ := st.Store.GetExecution(t.Context(), arn); got.Status != interp.Succeeded || got.Version != 2 || got.Lease.Fence != 2 {
+			t.Fatalf("%s version %d fence %d", got.Status, got.Version, got.Lease.Fence)
+		}
+	}
+}
