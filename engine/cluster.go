@@ -350,8 +350,9 @@ func (e *Engine) fireHeld(r *run, until time.Time) {
 		delete(r.heldTimers, id)
 	}
 	r.mu.Unlock()
+	same := func(x *run) bool { return x == r } // not a copy that replaced it
 	for i, id := range ids {
-		e.deliver(r.arn, interp.TimerFired{Time: due[i].UTC(), TimerID: id})
+		e.deliverIf(r.arn, interp.TimerFired{Time: due[i].UTC(), TimerID: id}, same)
 	}
 }
 
