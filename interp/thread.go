@@ -63,6 +63,7 @@ func (t *thread) goTo(name string, input any, text string) {
 	t.known, t.knownText = nil, ""
 	t.retries = nil
 	t.retryCount = 0
+	t.taskToken = "" // a token belongs to the state that asked for it
 }
 
 // scope holds workflow variables. Inner scopes (Map iterations, Parallel
