@@ -61,7 +61,24 @@ func (s *hookStore) CreateExecution(ctx context.Context, ex store.Execution, fir
 	return s.Store.CreateExecution(ctx, ex, first)
 }
 
+func (s *hookStore) RenewLease(ctx context.Context, node string, ttl time.Duration) (bool, error) {
+	if s.down.Load() {
+		return false, errDown
+	}
+	return s.Store.RenewLease(ctx, node, ttl)
+}
+
+func (s *hookStore) ClaimExecutions(ctx context.Context, node string, limit int) ([]store.Execution, error) {
+	if s.down.Load() {
+		return nil, errDown
+	}
+	return s.Store.ClaimExecutions(ctx, node, limit)
+}
+
 func (s *hookStore) HeldExecutions(ctx context.Context, node string) (map[string]int64, error) {
+	if s.down.Load() {
+		return nil, errDown
+	}
 	held, err := s.Store.HeldExecutions(ctx, node)
 	if h := s.hook(&s.afterHeld); h != nil {
 		h()
@@ -103,13 +120,16 @@ func (s *hookStore) PutTask(ctx context.Context, t store.TaskRef) error {
 }
 
 func (s *hookStore) Send(ctx context.Context, m store.Message, answers bool) (store.TaskRef, error) {
-	if s.failSend.Add(-1) >= 0 {
+	if s.down.Load() || s.failSend.Add(-1) >= 0 {
 		return store.TaskRef{}, errDown
 	}
 	return s.Store.Send(ctx, m, answers)
 }
 
 func (s *hookStore) Inbox(ctx context.Context, node, arn string) ([]store.Message, error) {
+	if s.down.Load() {
+		return nil, errDown
+	}
 	s.mu.Lock()
 	slow := time.Duration(0)
 	if node != "" && node == s.slowInboxNode {
@@ -705,5 +725,40 @@ func TestClusterStopStartSameName(t *testing.T) {
 		if got, _ := st.Store.GetExecution(t.Context(), arn); got.Status != interp.Succeeded || got.Version != 2 || got.Lease.Fence != 2 {
 			t.Fatalf("%s version %d fence %d", got.Status, got.Version, got.Lease.Fence)
 		}
+	}
+}
+
+// A node cut off from the store for longer than its lease loses its
+// executions to the others; when it is back it neither commits to them nor
+// keeps working them, and each ends once.
+func TestClusterOutageLongerThanLease(t *testing.T) {
+	shared := memory.New()
+	viewA, viewB := &hookStore{Store: shared}, &hookStore{Store: shared}
+	createMachine(t, shared, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"Next":"P"},"P":{"Type":"Pass","End":true}}}`)
+	const ttl = 300 * time.Millisecond
+	a := startEngine(t, Config{Node: "a", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: viewA, Cluster: viewA})
+	b := startEngine(t, Config{Node: "b", LeaseTTL: ttl, WaitScale: 0.01}, Deps{Store: viewB, Cluster: viewB})
+	var arns []string
+	for range 5 {
+		ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, ex.ARN)
+	}
+	viewA.down.Store(true)
+	time.Sleep(4 * ttl)
+	viewA.down.Store(false)
+	waitForAll(t, shared, arns, 5*time.Second)
+	for _, arn := range arns {
+		got, _ := shared.GetExecution(t.Context(), arn)
+		if got.Status != interp.Succeeded || got.Lease.Node != "b" || got.Version != 2 {
+			t.Errorf("%s: %s on %s, version %d", arn, got.Status, got.Lease.Node, got.Version)
+		}
+		historyShape(t, shared, arn)
+	}
+	waitFor(t, "a to let go", func() bool { return a.Active() == 0 })
+	if b.Active() != 0 {
+		t.Errorf("b still works %d executions", b.Active())
 	}
 }
