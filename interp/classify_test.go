@@ -11,6 +11,10 @@ func classifySplit(resource string) (family, string, string) {
 	parts := strings.SplitN(resource, ":", 7)
 	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
 		svc, action, _ := strings.Cut(strings.Join(parts[5:], ":"), ":")
+		if svc == "aws-sdk" {
+			sdk, op, _ := strings.Cut(action, ":")
+			return familyTask, svc + ":" + sdk, op
+		}
 		return familyTask, svc, action
 	}
 	if len(parts) >= 7 && parts[2] == "lambda" && parts[5] == "function" {
@@ -50,7 +54,7 @@ func TestClassify(t *testing.T) {
 		{familyTask, "lambda", "invoke"},
 		{familyTask, "lambda", "invoke.waitForTaskToken"},
 		{familyTask, "http", "invoke"},
-		{familyTask, "aws-sdk", "s3:getObject"},
+		{familyTask, "aws-sdk:s3", "getObject"},
 		{familyTask, "sqs", ""},
 		{familyTask, "", ""},
 		{familyLambda, "lambda", "arn:aws:lambda:us-east-1:123456789012:function:f"},

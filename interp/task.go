@@ -39,8 +39,13 @@ func classify(resource string) (fam family, resourceType, name string) {
 		return familyTask, "", resource
 	}
 	if f[2] == "states" && f[3] == "" && f[4] == "" {
-		// arn:aws:states:::lambda:invoke -> ("lambda", "invoke")
+		// arn:aws:states:::lambda:invoke -> ("lambda", "invoke"), and
+		// arn:aws:states:::aws-sdk:s3:getObject -> ("aws-sdk:s3", "getObject")
 		svc, action, _ := strings.Cut(rest, ":")
+		if svc == "aws-sdk" {
+			sdk, op, _ := strings.Cut(action, ":")
+			return familyTask, svc + ":" + sdk, op
+		}
 		return familyTask, svc, action
 	}
 	if kind, _, ok := strings.Cut(rest, ":"); ok {
