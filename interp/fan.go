@@ -26,6 +26,10 @@ type fanout struct {
 	tolerateN   int // distributed: failures tolerated (-1: none set)
 	toleratePct float64
 	runArn      string
+	reading     *reading // the ItemReader being read, else nil
+	writing     *writing // the ResultWriter writing, else nil
+	selected    bool     // items have had ItemSelector applied (batches)
+	failed      []int    // distributed: iterations whose failure was tolerated
 }
 
 func (x *Execution) parallel(t *thread) {
@@ -105,6 +109,14 @@ func (x *Execution) mapState(t *thread) {
 		if v, ok := x.info.Inspector.ReaderItems(s); ok {
 			items = v
 		}
+	} else if s.ItemReader != nil {
+		rd, f := x.readerPayload(t, eff)
+		if f != nil {
+			x.stateFailed(t, f)
+			return
+		}
+		x.mapStart(t, eff, env, nil, rd)
+		return
 	} else if s.ItemsPath.Set() {
 		v, err := s.ItemsPath.Path.Eval(&env.Env)
 		if err != nil {
@@ -123,7 +135,15 @@ func (x *Execution) mapState(t *thread) {
 		return
 	}
 	x.inspect(t, StageAfterItemsPath, items)
-	fan := &fanout{isMap: true, input: eff, items: arr, results: make([]any, len(arr)), pending: len(arr), tolerateN: -1}
+	x.mapStart(t, eff, env, arr, nil)
+}
+
+// mapStart starts a Map over arr, or, with an ItemReader (rd), starts
+// reading its items: AWS records the Map as started with length 0 and
+// its Map Run as started before the reader runs.
+func (x *Execution) mapStart(t *thread, eff any, env *asl.Env, arr []any, rd *reading) {
+	s := t.state
+	fan := &fanout{isMap: true, input: eff, tolerateN: -1, reading: rd}
 	fan.distributed = s.ItemProcessor != nil && s.ItemProcessor.ProcessorMode == "DISTRIBUTED"
 	if s.MaxConcurrency != nil {
 		n, f := x.intField(t, s.MaxConcurrency, env)
@@ -143,7 +163,7 @@ func (x *Execution) mapState(t *thread) {
 			return
 		}
 	}
-	if x.fanoutInspected(t, arr) {
+	if rd == nil && x.fanoutInspected(t, arr) {
 		return
 	}
 	t.fan = fan
@@ -151,6 +171,26 @@ func (x *Execution) mapState(t *thread) {
 		fan.runArn = x.mapRunArn(t)
 		x.emit(t, "MapRunStarted", ObjectDetails{value.ObjectOf("mapRunArn", fan.runArn)})
 	}
+	if rd != nil {
+		x.startRead(t, rd.params)
+		return
+	}
+	x.startItems(t, arr)
+}
+
+// startItems starts the iterations of t's Map over items.
+func (x *Execution) startItems(t *thread, arr []any) {
+	fan := t.fan
+	if t.state.ItemBatcher != nil {
+		batches, f := x.batch(t, arr)
+		if f != nil {
+			x.mapRunFailed(t, f)
+			return
+		}
+		arr = batches
+		fan.selected = true
+	}
+	fan.items, fan.results, fan.pending = arr, make([]any, len(arr)), len(arr)
 	if len(arr) == 0 {
 		x.fanDone(t)
 		x.resume(t)
@@ -297,7 +337,7 @@ func (x *Execution) iteration(p *thread, prev int64) *thread {
 	fan.next++
 	item := fan.items[i]
 	input := item
-	if s.ItemSelector != nil {
+	if s.ItemSelector != nil && !fan.selected {
 		env := x.env(p, fan.input)
 		// Without $$ in the state (ReadsContext), there is no $$ to extend.
 		if ctx, ok := env.Context.(*value.Object); ok {
@@ -376,6 +416,18 @@ func (x *Execution) childDone(c *thread) {
 // fanDone finishes a Parallel or Map whose children all succeeded.
 func (x *Execution) fanDone(p *thread) {
 	fan := p.fan
+	result := any(fan.results)
+	if fan.isMap && fan.distributed && p.state.ResultWriter != nil && x.info.Inspector == nil {
+		if fan.writing == nil {
+			if x.startWrite(p) {
+				return // the Map waits for its writes
+			}
+			if p.fan == nil {
+				return // the writer failed the Map
+			}
+		}
+		result = fan.writing.output
+	}
 	p.fan = nil
 	if fan.isMap {
 		if fan.distributed {
@@ -389,7 +441,7 @@ func (x *Execution) fanDone(p *thread) {
 	} else {
 		x.emitFor(p, "ParallelStateSucceeded", nil, p.last)
 	}
-	x.finishWithResult(p, fan.results)
+	x.finishWithResult(p, result)
 }
 
 // childFailed fails the Parallel or Map whose branch or iteration failed.
@@ -410,6 +462,7 @@ func (x *Execution) childFailed(c *thread) {
 			fan.failures++
 			if x.tolerated(fan) {
 				fan.results[c.index] = value.ObjectOf("Error", f.Name, "Cause", f.Cause)
+				fan.failed = append(fan.failed, c.index)
 				if fan.next < len(fan.items) {
 					if n := x.iteration(p, c.last); n != nil {
 						x.schedule(n)

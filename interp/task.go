@@ -249,6 +249,10 @@ func (x *Execution) endTask(t *thread) {
 // taskDone records a task's result or failure and continues the state.
 func (x *Execution) taskDone(t *thread, id int64, output any, failure *asl.Failure) {
 	x.endTask(t)
+	if t.fan != nil { // a Map's reader or writer
+		x.fanTaskDone(t, output, failure)
+		return
+	}
 	s := t.state
 	fam, rtype, rname := t.fam, t.rtype, t.rname
 	// The result's JSON text is recorded and measured: encoded once.
