@@ -524,6 +524,12 @@ func (e *Engine) recover(ctx context.Context, ex store.Execution, claimed bool) 
 	r.leasedAt = time.Now()
 	e.mu.Lock()
 	old := e.active[r.arn]
+	if old != nil && old.fence > r.fence {
+		// A later claim of it (this node's lease had lapsed) is already
+		// here; this copy's steps would be refused.
+		e.mu.Unlock()
+		return nil
+	}
 	e.active[r.arn] = r
 	e.mu.Unlock()
 	if old != nil {
