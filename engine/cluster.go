@@ -331,6 +331,11 @@ func (e *Engine) drain(arn string) {
 // due by until (the time of the next queued message), as its node would
 // have before that message arrived.
 func (e *Engine) fireHeld(r *run, until time.Time) {
+	// A message from a node whose clock runs ahead must not fire a timer
+	// early.
+	if now := e.clock(); until.After(now) {
+		until = now
+	}
 	r.mu.Lock()
 	var ids []int64
 	for id, at := range r.heldTimers {

@@ -808,3 +808,35 @@ func TestClusterOlderClaimDoesNotReplaceNewer(t *testing.T) {
 	}
 	waitForAll(t, st.Store, []string{ex.ARN}, 5*time.Second)
 }
+
+// A message queued by a node whose clock runs ahead does not make a
+// claimed execution's timers fire before they are due.
+func TestClusterSkewedMessageFiresNoTimerEarly(t *testing.T) {
+	t.Parallel()
+	st := newHookStore()
+	createMachine(t, st, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`)
+	deps := Deps{Store: st, Cluster: deafCluster{st}}
+	a := startEngine(t, Config{Node: "a", LeaseTTL: time.Hour, WaitScale: 0.01}, deps) // the wait lasts 36s
+	b := startEngine(t, Config{Node: "b", LeaseTTL: time.Hour, WaitScale: 0.01}, deps)
+	ex, err := a.StartExecution(t.Context(), StartRequest{StateMachineARN: testMachineARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.crash()
+	// A heartbeat for no task, from a clock an hour ahead: applied as a
+	// no-op, but its time is an hour after the wait's end.
+	beat := interp.TaskHeartbeat{Time: time.Now().Add(time.Hour).UTC(), TaskID: 99}
+	if _, err := st.Send(t.Context(), store.Message{ExecutionARN: ex.ARN, Input: interp.MarshalInput(beat)}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RenewLease(t.Context(), "a", -time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got, _ := st.Store.GetExecution(t.Context(), ex.ARN); got.Status != interp.Running {
+		t.Fatalf("%s: the wait ended 36s early", got.Status)
+	}
+}
