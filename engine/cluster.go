@@ -12,7 +12,11 @@ package engine
 // memory the executions others claimed meanwhile). Its cluster loop claims
 // the executions of nodes whose lease lapsed (replaying their journals, as
 // after a restart), applies its inbox and polls for children of .sync
-// tasks that ended on another node. Store signals (LISTEN/NOTIFY in PostgreSQL) wake it early.
+// tasks that ended on another node. Store signals (LISTEN/NOTIFY in
+// PostgreSQL) wake it early. A claimed execution first applies the
+// messages queued for it, each after the timers that fell due before it
+// was sent, and only then arms its other timers and runs its tasks again,
+// so the history is the one its first node would have written.
 //
 // Anything that reaches an execution from outside its node goes through
 // the store: SendTask* answers, activity hand-outs and StopExecution are
