@@ -25,6 +25,14 @@
 // output, the payload size check and the next state's input. $$ is built
 // only for states whose fields may read it (asl.State.ReadsContext).
 //
+// A Map's ItemReader and ResultWriter (reader.go, writer.go) go through
+// the shell too: the interpreter issues a RunTask for the reader's
+// resource (arn:aws:states:::s3:getObject or listObjectsV2) with its
+// evaluated Parameters, and parses the answer (the object's Body text, or
+// the listing) into the items; after the iterations it issues one RunTask
+// per object the writer puts (s3:putObject). These RunTasks record no
+// events and are answered like any other, so they replay from the journal.
+//
 // An Inspector (Info.Inspector, see inspect.go) may watch the states: the
 // value after each step of their input and output processing, how a
 // failure is routed. TestState (package teststate) is built on it.
