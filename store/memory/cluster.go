@@ -104,9 +104,11 @@ func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) e
 	if err := s.lock(ctx); err != nil {
 		return err
 	}
+	released := 0
 	release := func(x *execution) {
-		if x != nil && x.e.Lease.Node == node {
+		if x != nil && x.e.Lease.Node == node && x.e.Status == "RUNNING" {
 			x.e.Lease.Node = ""
+			released++
 		}
 	}
 	if arns == nil {
@@ -119,7 +121,9 @@ func (s *Store) ReleaseLeases(ctx context.Context, node string, arns []string) e
 		release(s.executions[arn])
 	}
 	s.mu.Unlock()
-	s.signal(store.Signal{Kind: store.SignalWork})
+	if released > 0 { // as store/postgres: nothing to claim, no wake-up
+		s.signal(store.Signal{Kind: store.SignalWork})
+	}
 	return nil
 }
 
