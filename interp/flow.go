@@ -116,7 +116,8 @@ func (x *Execution) evaluationFailed(t *thread, f *asl.Failure) {
 func (x *Execution) willRetry(t *thread, f *asl.Failure) bool {
 	for i, r := range t.state.Retry {
 		if asl.MatchesError(r.ErrorEquals, f.Name) {
-			return t.retries == nil || t.retries[i] < r.MaxAttempts
+			// MaxAttempts 0 never retries, even before a first retry.
+			return r.MaxAttempts > 0 && (t.retries == nil || t.retries[i] < r.MaxAttempts)
 		}
 	}
 	return false

@@ -329,3 +329,41 @@ func TestResultWriter(t *testing.T) {
 		})
 	}
 }
+
+// TestItemReaderRetried checks that a Map whose reader failed is retried
+// as a whole, reading again, and that the failure can be caught.
+func TestItemReaderRetried(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"a.json"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+		"Retry":[{"ErrorEquals":["States.ItemReaderFailed"],"MaxAttempts":%d,"IntervalSeconds":1}],
+		"Catch":[{"ErrorEquals":["States.ItemReaderFailed"],"Next":"C"}],"End":true},
+		"C":{"Type":"Pass","End":true}}}`
+	tests := []struct {
+		attempts int
+		want     string
+		events   string
+	}{
+		{1, `[1]`, "ExecutionStarted MapStateEntered MapStateStarted MapRunStarted MapRunFailed " +
+			"MapStateStarted MapRunStarted MapRunSucceeded MapStateSucceeded MapStateExited ExecutionSucceeded"},
+		{0, `{"Error":"States.ItemReaderFailed","Cause":"The specified key does not exist."}`,
+			"ExecutionStarted MapStateEntered MapStateStarted MapRunStarted MapRunFailed MapStateFailed MapStateExited " +
+				"PassStateEntered PassStateExited ExecutionSucceeded"},
+	}
+	for _, tt := range tests {
+		reads := 0
+		fake := &s3Fake{objects: map[string]string{}}
+		x := interp.New(parse(t, fmt.Sprintf(def, tt.attempts)), info(`{}`))
+		events := drive(t, x, func(task interp.RunTask) (any, string, string) {
+			reads++
+			if reads == 2 {
+				fake.objects["a.json"] = `[1]`
+			}
+			return fake.handle(task)
+		})
+		if got := value.String(x.Output()); got != tt.want || types(events) != tt.events {
+			t.Errorf("MaxAttempts %d: output %s, events\n%s\nwant %s\n%s", tt.attempts, got, types(events), tt.want, tt.events)
+		}
+	}
+}
