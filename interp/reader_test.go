@@ -367,3 +367,33 @@ func TestItemReaderRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestItemReaderBeyondPayloadLimit checks that a reader may hand over more
+// than a state's payload limit (AWS reads large objects), which the Map
+// then exports through its ResultWriter.
+func TestItemReaderBeyondPayloadLimit(t *testing.T) {
+	t.Parallel()
+	items := make([]string, 10000)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"id":%d,"pad":"0123456789"}`, i)
+	}
+	body := "[" + strings.Join(items, ",") + "]"
+	if len(body) <= interp.DefaultMaxPayload {
+		t.Fatalf("the object is only %d bytes", len(body))
+	}
+	def := fmt.Sprintf(readerMap, `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"big.json"}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}},`)
+	fake := &s3Fake{objects: map[string]string{"big.json": body}}
+	x := interp.New(parse(t, def), info(`{}`))
+	drive(t, x, fake.handle)
+	if x.Status() != interp.Succeeded {
+		t.Fatalf("%s %s %s", x.Status(), x.Error(), x.Cause())
+	}
+	if len(fake.puts) != 2 {
+		t.Fatalf("%d puts, want SUCCEEDED_0.json and manifest.json", len(fake.puts))
+	}
+	b, _ := fake.puts[0].Get("Body")
+	if rows, _ := value.MustParse(b.(string)).([]any); len(rows) != len(items) {
+		t.Fatalf("SUCCEEDED_0.json holds %d results, want %d", len(rows), len(items))
+	}
+}
