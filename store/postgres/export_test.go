@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -23,3 +24,6 @@ const ClaimSQL = claimSQL
 // RenewSQL is the statement RenewLease runs: $1 node, $2 ttl in
 // nanoseconds.
 const RenewSQL = renewSQL
+
+// SetMachineCacheTTL changes how long s caches state machines.
+func SetMachineCacheTTL(s *Store, d time.Duration) { s.machines.ttl = d }

@@ -30,6 +30,8 @@ type Store struct {
 	// closed ends with Close, and with it the listeners.
 	closed context.Context
 	close  context.CancelFunc
+	// machines caches GetStateMachine for a moment (smcache.go).
+	machines smCache
 }
 
 // Open connects to the database named by connString (a postgres:// URL or
@@ -69,7 +71,7 @@ func open(ctx context.Context, connString string, writers int) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, machines: smCache{ttl: smCacheTTL}}
 	s.closed, s.close = context.WithCancel(context.Background())
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()

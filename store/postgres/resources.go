@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -92,6 +93,7 @@ func setTags(ctx context.Context, tx pgx.Tx, arn string, tags []store.Tag) error
 }
 
 func (s *Store) CreateStateMachine(ctx context.Context, sm store.StateMachine, tags []store.Tag) error {
+	defer s.machines.drop(sm.ARN)
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO state_machines (`+smColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			sm.ARN, sm.Name, sm.Type, sm.Status, sm.Definition, sm.RoleARN, sm.RevisionID,
@@ -127,10 +129,19 @@ func getSM(ctx context.Context, q querier, arn string, lock bool) (store.StateMa
 }
 
 func (s *Store) GetStateMachine(ctx context.Context, arn string) (store.StateMachine, error) {
-	return getSM(ctx, s.pool, arn, false)
+	now := time.Now()
+	if sm, ok := s.machines.get(arn, now); ok {
+		return sm, nil
+	}
+	sm, err := getSM(ctx, s.pool, arn, false)
+	if err == nil {
+		s.machines.put(sm, now)
+	}
+	return sm, err
 }
 
 func (s *Store) UpdateStateMachine(ctx context.Context, arn string, fn func(*store.StateMachine) error) (store.StateMachine, error) {
+	defer s.machines.drop(arn)
 	var out store.StateMachine
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		sm, err := getSM(ctx, tx, arn, true)
@@ -154,6 +165,7 @@ func (s *Store) UpdateStateMachine(ctx context.Context, arn string, fn func(*sto
 }
 
 func (s *Store) DeleteStateMachine(ctx context.Context, arn string) error {
+	defer s.machines.drop(arn)
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM tags WHERE resource_arn = $1
