@@ -19,6 +19,7 @@ import (
 
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/console"
 	"github.com/cairn-sfn/cairn/engine"
 	"github.com/cairn-sfn/cairn/metrics"
 	"github.com/cairn-sfn/cairn/store"
@@ -142,7 +143,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: s.handler(apiSrv), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: console.Mount(s.handler(apiSrv)), ReadHeaderTimeout: 10 * time.Second}
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)
