@@ -144,7 +144,7 @@ async function machinePage(gen, arn, filter) {
       h('dt', {}, 'Created'), h('dd', {}, fmtTime(sm.creationDate)),
       sm.roleArn ? [h('dt', {}, 'Role'), h('dd', { class: 'mono' }, sm.roleArn)] : ''),
     h('div', { class: 'columns' },
-      h('section', { class: 'panel graph-panel' }, h('h2', {}, 'Definition'), legend(),
+      h('section', { class: 'panel graph-panel' }, h('h2', {}, 'Definition'),
         h('div', { class: 'graph-wrap' }, renderGraph(definition)),
         h('details', {}, h('summary', {}, 'Definition JSON'), codeBlock(sm.definition))),
       h('section', { class: 'panel side' }, form)),
@@ -252,7 +252,9 @@ function eventsTable(events, owner, start) {
     h('thead', {}, h('tr', {}, ['ID', 'Type', 'State', 'Time', 'Details'].map((t) => h('th', {}, t)))),
     h('tbody', {}, events.map((e, i) => {
       const d = details(e);
-      const summary = d.error !== undefined ? `${d.error}` : d.name !== undefined ? d.name : Object.keys(d).length ? '…' : '';
+      const summary = d.error !== undefined ? `${d.error}` : d.name !== undefined ? d.name
+        : d.resource !== undefined ? `${d.resourceType ? d.resourceType + ' ' : ''}${d.resource}`
+          : Object.keys(d).filter((k) => !k.endsWith('Details')).join(', ') || '…';
       const det = Object.keys(d).length
         ? h('details', {
           open: view.opened.has(e.id),
