@@ -22,6 +22,7 @@ import (
 	"github.com/cairn-sfn/cairn/console"
 	"github.com/cairn-sfn/cairn/engine"
 	"github.com/cairn-sfn/cairn/metrics"
+	"github.com/cairn-sfn/cairn/sigv4"
 	"github.com/cairn-sfn/cairn/store"
 )
 
@@ -54,6 +55,10 @@ type Config struct {
 	// renewed: how soon the others take over from a server that died.
 	// Default 15s.
 	LeaseTTL time.Duration
+	// Credentials are the access keys API requests must be SigV4-signed
+	// with (see auth.go); empty: no authentication, any signature is
+	// accepted. GET /metrics stays open either way.
+	Credentials []sigv4.Credential
 }
 
 // Deps are optional collaborators; zero values get defaults.
@@ -90,6 +95,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	if err := checkStoreURL(cfg.Store); err != nil {
+		return nil, err
+	}
+	if err := checkCredentials(cfg.Credentials); err != nil {
 		return nil, err
 	}
 	return &Server{cfg: cfg, deps: deps}, nil
@@ -143,7 +151,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: console.Mount(s.handler(apiSrv)), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: console.Mount(s.authenticate(s.handler(apiSrv))), ReadHeaderTimeout: 10 * time.Second}
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)

@@ -28,6 +28,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Store, "store", "", "store `URL`: empty for SQLite in --data-dir, or postgres://user:password@host:5432/db")
 	fs.StringVar(&cfg.Node, "node", "", "this server's `name` among those sharing a PostgreSQL store (default: host name and a random suffix)")
 	fs.DurationVar(&cfg.LeaseTTL, "lease", 15*time.Second, "with a PostgreSQL store: how long a server's hold on an execution lasts unless renewed (how soon others take over from a dead server)")
+	credentials := fs.String("credentials", os.Getenv("CAIRN_CREDENTIALS"), "`file` of the access keys API requests must be SigV4-signed with, one 'ACCESS_KEY_ID SECRET [SESSION_TOKEN]' a line (default $CAIRN_CREDENTIALS; none: no authentication)")
 	tasks := addIntegrationFlags(fs)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -36,6 +37,14 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.WaitScale == 0 {
 		cfg.WaitScale = -1 // the engine's "do not wait"
+	}
+	if *credentials != "" {
+		creds, err := server.LoadCredentials(*credentials)
+		if err != nil {
+			fmt.Fprintf(stderr, "cairn: %v\n", err)
+			return 2
+		}
+		cfg.Credentials = creds
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	router, err := tasks.router(os.Getenv, cfg.Region)
