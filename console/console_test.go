@@ -4,11 +4,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/cairn-sfn/cairn/console"
+	"github.com/cairn-sfn/cairn/internal/conformance"
 )
 
 // api stands in for the Step Functions API: it answers 418 so a test can
@@ -69,7 +71,8 @@ func TestMount(t *testing.T) {
 }
 
 // TestJavaScript runs the Node tests of the pure modules (layout.js,
-// history.js) against recorded AWS histories in testdata/.
+// history.js) against recorded AWS histories: a few in testdata/ and, when
+// shared/conformance is beside the checkout, all of them.
 func TestJavaScript(t *testing.T) {
 	t.Parallel()
 	node, err := exec.LookPath("node")
@@ -77,6 +80,8 @@ func TestJavaScript(t *testing.T) {
 		t.Skip("node not found: the console's JavaScript tests (console/jstest) did not run")
 	}
 	cmd := exec.CommandContext(t.Context(), node, "--test", "jstest/")
+	// jstest/conformance.test.mjs reads every recording when they are here.
+	cmd.Env = append(os.Environ(), "CAIRN_CONFORMANCE="+conformance.DefaultPath())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test jstest/: %v\n%s", err, out)

@@ -70,6 +70,10 @@ function draw(g, nodeLayer, edgeLayer, statuses, selected, onSelect) {
     const label = n.groups ? `${n.name} · ${n.type}` : n.name;
     grp.append(el('text', { x: n.x + n.w / 2, y: n.groups ? n.y + HEADER / 2 + 5 : n.y + n.h / 2 + 5, class: 'state-label' },
       document.createTextNode(clip(label, n.w))));
+    if (st && st.runs && st.runs.length > 1) {
+      // Loops and Map iterations enter a state more than once.
+      grp.append(el('text', { x: n.x + n.w - 6, y: n.y + 12, class: 'state-count' }, document.createTextNode(`×${st.runs.length}`)));
+    }
     const tip = `${n.name} (${n.type}) — ${status}` + (st && st.runs && st.runs.length > 1 ? `, entered ${st.runs.length}×` : '');
     grp.append(el('title', {}, document.createTextNode(tip)));
     if (onSelect) {
