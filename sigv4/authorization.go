@@ -131,7 +131,8 @@ type Error struct {
 	Message string
 	// CanonicalRequest and StringToSign are what the verifier computed
 	// when the signature did not match, for the server's log (AWS sends
-	// them to the client on some services).
+	// them to the client on some services). A session token in the
+	// canonical request is replaced by "<session token>".
 	CanonicalRequest, StringToSign string
 }
 

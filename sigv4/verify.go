@@ -56,14 +56,11 @@ type Identity struct {
 	Scope       Scope
 }
 
-// Verify checks r's signature. The body is read and replaced by an
-// in-memory copy, so it can be read again whatever the outcome. Failures
+// Verify checks r's signature. The body, when it comes to be read, is
+// replaced by an in-memory copy, so it can be read again whatever the
+// outcome. Failures
 // are *Error (with an AWS error code) or ErrBodyTooLarge.
 func (v *Verifier) Verify(r *http.Request) (Identity, error) {
-	body, err := readBody(r, v.maxBody())
-	if err != nil {
-		return Identity{}, err
-	}
 	auths := r.Header.Values("Authorization")
 	if len(auths) == 0 {
 		return Identity{}, errorf(MissingAuthenticationToken, "Missing Authentication Token")
@@ -86,6 +83,12 @@ func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 	if err := v.checkScope(a.Scope, date, dateText); err != nil {
 		return Identity{}, err
 	}
+	// The body is read last: a request refused on its headers alone
+	// costs no buffering.
+	body, err := readBody(r, v.maxBody())
+	if err != nil {
+		return Identity{}, err
+	}
 	creq, err := canonicalRequest(r, a.SignedHeaders, body)
 	if err != nil {
 		return Identity{}, err
@@ -94,7 +97,7 @@ func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 	want := signature(cred.SecretAccessKey, a.Scope, sts)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) != 1 {
 		e := errorf(InvalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
-		e.CanonicalRequest, e.StringToSign = creq, sts
+		e.CanonicalRequest, e.StringToSign = redactToken(creq, cred.SessionToken), sts
 		return Identity{}, e
 	}
 	return Identity{AccessKeyID: a.AccessKeyID, Scope: a.Scope}, nil
@@ -349,4 +352,14 @@ func mac(key []byte, data string) []byte {
 	h := hmac.New(sha256.New, key)
 	h.Write([]byte(data))
 	return h.Sum(nil)
+}
+
+// redactToken hides a session token in a canonical request kept for
+// logs: by the time signatures are compared the token has matched, so it
+// is a live credential.
+func redactToken(creq, token string) string {
+	if token == "" {
+		return creq
+	}
+	return strings.ReplaceAll(creq, token, "<session token>")
 }

@@ -46,6 +46,7 @@ func apiRequest() request {
 // outcome is what the test server saw.
 type outcome struct {
 	Code, Message, AccessKeyID string
+	CanonicalRequest           string
 	BodyKept                   bool
 }
 
@@ -64,7 +65,7 @@ func verifyOverHTTP(t *testing.T, v *sigv4.Verifier, req request, cred sigv4.Cre
 		var se *sigv4.Error
 		switch {
 		case errors.As(err, &se):
-			out.Code, out.Message = string(se.Code), se.Message
+			out.Code, out.Message, out.CanonicalRequest = string(se.Code), se.Message, se.CanonicalRequest
 		case err != nil:
 			out.Code, out.Message = "other", err.Error()
 		default:
@@ -286,5 +287,25 @@ func TestVerifyRequestBuiltInProcess(t *testing.T) {
 	got, _ := io.ReadAll(r.Body)
 	if string(got) != body {
 		t.Errorf("body after Verify %q", got)
+	}
+}
+
+// TestVerifyMismatchDetail: a signature mismatch keeps the canonical
+// request for the log, without the (matching, so live) session token.
+func TestVerifyMismatchDetail(t *testing.T) {
+	t.Parallel()
+	v := &sigv4.Verifier{Keys: keyring, Now: func() time.Time { return now }}
+	got := verifyOverHTTP(t, v, apiRequest(), temp, "states", now, setBody("{}"))
+	if got.Code != string(sigv4.InvalidSignature) {
+		t.Fatalf("got %+v, want InvalidSignatureException", got)
+	}
+	for _, want := range []string{"POST\n/\n\n", "x-amz-security-token:<session token>\n", "x-amz-target:AWSStepFunctions.CreateStateMachine\n",
+		"\n44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"} { // sha256("{}")
+		if !strings.Contains(got.CanonicalRequest, want) {
+			t.Errorf("canonical request lacks %q:\n%s", want, got.CanonicalRequest)
+		}
+	}
+	if strings.Contains(got.CanonicalRequest, temp.SessionToken) {
+		t.Errorf("canonical request shows the session token:\n%s", got.CanonicalRequest)
 	}
 }
