@@ -157,10 +157,10 @@ async function machinePage(gen, arn, filter) {
 // ---- one execution ---------------------------------------------------------
 
 // View state kept across refreshes of the same execution.
-const view = { arn: '', opened: new Set(), definition: null };
+const view = { arn: '', opened: new Set(), runs: new Map(), definition: null };
 
 async function executionPage(gen, arn, selected) {
-  if (view.arn !== arn) Object.assign(view, { arn, opened: new Set(), definition: null });
+  if (view.arn !== arn) Object.assign(view, { arn, opened: new Set(), runs: new Map(), definition: null });
   const [ex, events] = await Promise.all([api.describeExecution(arn), api.history(arn)]);
   if (!view.definition) {
     let sm;
@@ -220,21 +220,42 @@ function statePanel(name, result, events) {
   const s = result.states.get(name);
   if (!s) return h('div', {}, h('h2', {}, name), h('p', { class: 'muted' }, 'Not reached in this execution.'));
   const byId = new Map(events.map((e) => [e.id, e]));
+  // A state entered more than once (a loop, Map iterations) shows one run
+  // at a time, the last by default; the choice survives refreshes.
+  const key = `${view.arn}\u0000${name}`;
+  let pick = view.runs.get(key);
+  if (pick === undefined || pick >= s.runs.length) pick = s.runs.length - 1;
+  const body = h('div', {});
+  const show = (i) => {
+    const r = s.runs[i];
+    body.replaceChildren(
+      s.runs.length > 1 ? h('div', { class: 'row' }, badge(r.status.toUpperCase()),
+        r.retries ? h('span', { class: 'muted' }, `retried ${r.retries}×`) : '') : '',
+      r.error !== undefined || r.cause !== undefined
+        ? h('div', { class: 'error' }, h('strong', {}, r.error ?? ''), r.cause !== undefined ? h('pre', { class: 'json' }, pretty(r.cause)) : '')
+        : '',
+      h('h3', {}, 'Input'), codeBlock(r.input),
+      h('h3', {}, 'Output'), codeBlock(r.output, r.status === 'running' ? '(running)' : '(none)'),
+      h('h3', {}, 'Events'),
+      h('ul', { class: 'state-events' }, r.events.slice(-200).map((id) => {
+        const e = byId.get(id);
+        return h('li', {}, h('a', { href: `#event-${id}`, onclick: (ev) => { ev.preventDefault(); openEvent(id); } }, `#${id}`),
+          ' ', e ? e.type : '');
+      })));
+  };
+  const chooser = s.runs.length > 1
+    ? h('select', {
+      'aria-label': 'Which entry',
+      onchange: (ev) => { view.runs.set(key, Number(ev.target.value)); show(Number(ev.target.value)); },
+    }, s.runs.map((r, i) => h('option', { value: i, selected: i === pick },
+      `Entry ${i + 1} of ${s.runs.length} (event #${r.entered}) ${r.status}`)))
+    : '';
+  show(pick);
   return h('div', {},
     h('div', { class: 'row' }, h('h2', {}, name), badge(s.status.toUpperCase())),
-    h('p', { class: 'muted' }, `${s.type} state` + (s.runs.length > 1 ? `, entered ${s.runs.length} times (the last shown)` : '')
+    h('p', { class: 'muted' }, `${s.type} state` + (s.runs.length > 1 ? `, entered ${s.runs.length} times` : '')
       + (s.retries ? `, retried ${s.retries} time${s.retries > 1 ? 's' : ''}` : '')),
-    s.error !== undefined || s.cause !== undefined
-      ? h('div', { class: 'error' }, h('strong', {}, s.error ?? ''), s.cause !== undefined ? h('pre', { class: 'json' }, pretty(s.cause)) : '')
-      : '',
-    h('h3', {}, 'Input'), codeBlock(s.input),
-    h('h3', {}, 'Output'), codeBlock(s.output, s.status === 'running' ? '(running)' : '(none)'),
-    h('h3', {}, 'Events'),
-    h('ul', { class: 'state-events' }, s.events.slice(-200).map((id) => {
-      const e = byId.get(id);
-      return h('li', {}, h('a', { href: `#event-${id}`, onclick: (ev) => { ev.preventDefault(); openEvent(id); } }, `#${id}`),
-        ' ', e ? e.type : '');
-    })));
+    chooser, body);
 }
 
 function openEvent(id) {
