@@ -2,6 +2,8 @@
 //   #/                          state machines
 //   #/machine/<arn>             one state machine: graph, executions, start
 //   #/execution/<arn>[/<state>] one execution: graph with its path, states, events
+// Any page shows the sign-in form instead when the server refuses the
+// call for want of (valid) credentials.
 
 import * as api from './api.js';
 import { analyze, details } from './history.js';
@@ -11,6 +13,7 @@ const REFRESH_MS = 2000;
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
 const refreshNote = document.getElementById('refresh');
+const signOutLink = document.getElementById('signout');
 let timer = 0; // the running execution's refresh
 let generation = 0; // bumps on navigation; stale loads are dropped
 
@@ -290,16 +293,63 @@ function eventsTable(events, owner, start) {
     })));
 }
 
+// ---- sign-in ---------------------------------------------------------------
+
+/** signInPage asks for a key when the server refused err for want of one. */
+function signInPage(err) {
+  clearTimeout(timer);
+  refreshNote.textContent = '';
+  setCrumbs(h('span', {}, 'Sign in'));
+  const had = api.credentials();
+  const field = (label, props) => h('label', { class: 'field' }, h('span', {}, label), h('input', { type: 'text', ...props }));
+  const form = h('form', {
+    class: 'panel signin',
+    onsubmit: (e) => {
+      e.preventDefault();
+      const f = new FormData(form);
+      api.signIn({
+        accessKeyId: f.get('accessKeyId'), secretAccessKey: f.get('secretAccessKey'),
+        sessionToken: f.get('sessionToken'), region: f.get('region'),
+      });
+      route();
+    },
+  },
+  h('h2', {}, 'Sign in'),
+  h('p', { class: 'muted' }, 'This Cairn server checks AWS Signature V4 on every call: sign in with a key from its ',
+    h('code', {}, '--credentials'), ' file. The key is kept in this tab\'s session storage until you sign out or close the tab.'),
+  had ? h('div', { class: 'error' }, h('strong', {}, 'Refused: '), String(err.message || err)) : '',
+  field('Access key ID', { name: 'accessKeyId', required: true, autocomplete: 'username', spellcheck: 'false', value: had?.accessKeyId }),
+  field('Secret access key', { name: 'secretAccessKey', type: 'password', required: true, autocomplete: 'current-password' }),
+  field('Session token (optional)', { name: 'sessionToken', autocomplete: 'off', spellcheck: 'false' }),
+  field('Region', { name: 'region', value: had?.region || 'us-east-1', spellcheck: 'false' }),
+  h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Sign in')));
+  main.replaceChildren(form);
+  form.querySelector(had ? '[name=secretAccessKey]' : '[name=accessKeyId]').focus();
+}
+
+signOutLink.addEventListener('click', (e) => {
+  e.preventDefault();
+  api.signOut();
+  route();
+});
+
 // ---- routing ---------------------------------------------------------------
 
 async function load(gen, fn) {
-  try { await fn(); } catch (err) { if (gen === generation) showError(err); }
+  try {
+    await fn();
+  } catch (err) {
+    if (gen !== generation) return;
+    if (api.needsSignIn(err)) signInPage(err);
+    else showError(err);
+  }
 }
 
 function route() {
   clearTimeout(timer);
   refreshNote.textContent = '';
   const gen = ++generation;
+  signOutLink.hidden = !api.credentials();
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [page, arn, extra] = parts;
   if (page === 'machine' && arn) {
