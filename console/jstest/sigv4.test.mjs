@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sign, amzDate, uriEncode, canonicalQuery, sha256Hex } from '../web/sigv4.js';
+import { sign, canSign, amzDate, uriEncode, canonicalQuery, sha256Hex } from '../web/sigv4.js';
 
 // Expected signatures come from other implementations: the get-vanilla and
 // post-vanilla cases are AWS's SigV4 test suite; the others were made with
@@ -123,4 +123,16 @@ test('amzDate, uriEncode, canonicalQuery', () => {
     ['bad=%zz', 'bad=%25zz'],
   ];
   for (const [q, want] of queries) assert.equal(canonicalQuery(q), want, q);
+});
+
+test('sign: without WebCrypto it says why instead of failing obscurely', async () => {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+  try {
+    assert.equal(canSign(), false);
+    await assert.rejects(sign({ headers: { host: 'h' } }, { accessKeyId: 'a', secretAccessKey: 'b' }), /https:\/\/ or localhost/);
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', saved);
+  }
+  assert.equal(canSign(), true);
 });

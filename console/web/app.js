@@ -6,6 +6,7 @@
 // call for want of (valid) credentials.
 
 import * as api from './api.js';
+import { canSign } from './sigv4.js';
 import { analyze, details } from './history.js';
 import { renderGraph, legend } from './graph.js';
 
@@ -318,6 +319,8 @@ function signInPage(err) {
   h('p', { class: 'muted' }, 'This Cairn server checks AWS Signature V4 on every call: sign in with a key from its ',
     h('code', {}, '--credentials'), ' file. The key is kept in this tab\'s session storage until you sign out or close the tab.'),
   had ? h('div', { class: 'error' }, h('strong', {}, 'Refused: '), String(err.message || err)) : '',
+  canSign() ? '' : h('div', { class: 'error' }, 'This browser offers the cryptography needed to sign only to pages served over ',
+    h('code', {}, 'https://'), ' or from ', h('code', {}, 'localhost'), ': open the console that way (e.g. a TLS proxy in front of Cairn).'),
   field('Access key ID', { name: 'accessKeyId', required: true, autocomplete: 'username', spellcheck: 'false', value: had?.accessKeyId }),
   field('Secret access key', { name: 'secretAccessKey', type: 'password', required: true, autocomplete: 'current-password' }),
   field('Session token (optional)', { name: 'sessionToken', autocomplete: 'off', spellcheck: 'false' }),

@@ -13,6 +13,14 @@ function hex(buf) {
   return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * canSign tells whether WebCrypto is here: browsers give crypto.subtle only
+ * to secure pages (https://, or http://localhost).
+ */
+export const canSign = () => Boolean(globalThis.crypto?.subtle);
+
+const NO_CRYPTO = 'sigv4: WebCrypto (crypto.subtle) is not available; browsers offer it only on https:// or localhost pages';
+
 /** sha256Hex is the lower-case hex SHA-256 of a string (as UTF-8) or bytes. */
 export async function sha256Hex(data) {
   return hex(await crypto.subtle.digest('SHA-256', bytes(data ?? '')));
@@ -89,6 +97,7 @@ function canonicalHeaders(headers) {
  * browser cannot send host itself; drop it, the browser sends the same.
  */
 export async function sign(req, creds, opts = {}) {
+  if (!canSign()) throw new Error(NO_CRYPTO);
   const service = opts.service || 'states';
   const region = creds.region || 'us-east-1';
   const dateTime = amzDate(opts.date || new Date());
