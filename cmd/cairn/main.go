@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 const usage = `usage: cairn <command> [arguments]
@@ -28,12 +29,14 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "serve":
+		tuneGC(os.Getenv)
 		return serveCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(args[1:], stdout, stderr)
 	case "validate":
 		return validateCmd(args[1:], stdout, stderr)
 	case "bench":
+		tuneGC(os.Getenv) // the server it measures runs as serve does
 		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -41,4 +44,19 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "cairn: unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// serverGCPercent is the garbage collector's target for a server when GOGC
+// is not set. A server's live heap is small and its garbage is request
+// by request; at Go's default of 100, collection took about a fifth of the
+// CPU of an execution start (cairn bench, CPU µs per execution: express
+// 215 -> 150-177, standard 382 -> 306-332 at 400). GOMEMLIMIT bounds the
+// heap when memory is tight.
+const serverGCPercent = 400
+
+// tuneGC raises the GC target unless the user chose one.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
+	}
 }
