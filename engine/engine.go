@@ -59,6 +59,8 @@ type Deps struct {
 	// Cluster, when not nil, shares the work with the other engines using
 	// the same store (see cluster.go); nil runs every execution here.
 	Cluster store.Cluster
+	// Observer, when not nil, is told of each committed step (observer.go).
+	Observer Observer
 }
 
 // Store is the storage the engine needs.

@@ -24,6 +24,8 @@ import (
 	"github.com/cairn-sfn/cairn/metrics"
 	"github.com/cairn-sfn/cairn/sigv4"
 	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/tracing"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // Config is what a server needs to know. The zero value serves on
@@ -59,6 +61,9 @@ type Config struct {
 	// with (see auth.go); empty: no authentication, any signature is
 	// accepted. GET /metrics stays open either way.
 	Credentials []sigv4.Credential
+	// Tracing emits OpenTelemetry traces over OTLP/HTTP to the endpoint in
+	// the standard OTEL_* environment (see package tracing).
+	Tracing bool
 }
 
 // Deps are optional collaborators; zero values get defaults.
@@ -66,6 +71,9 @@ type Deps struct {
 	Store   engine.Store   // nil: SQLite in Config.DataDir
 	Invoker engine.Invoker // nil: tasks fail with States.Runtime
 	Logger  *slog.Logger
+	// SpanExporter, when not nil, turns tracing on and receives the spans
+	// (exported as they end); tests use an in-memory one.
+	SpanExporter sdktrace.SpanExporter
 }
 
 // Server is a running Cairn.
@@ -81,6 +89,7 @@ type Server struct {
 	closing    context.Context
 	endPolling context.CancelFunc
 	metrics    *metrics.Metrics
+	tracer     *tracing.Tracer // nil: tracing off
 }
 
 // New prepares a server; nothing runs until Start.
@@ -120,9 +129,13 @@ func (s *Server) Start(ctx context.Context) error {
 	// Wrapped after the Cluster assertion; the wrapper forwards Cluster too.
 	s.metrics = metrics.New()
 	s.deps.Store = s.metrics.WrapStore(s.deps.Store)
+	observer, err := s.startTracing(ctx)
+	if err != nil {
+		return err
+	}
 	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale,
 		Retention: s.cfg.Retention, Node: s.cfg.Node, LeaseTTL: s.cfg.LeaseTTL},
-		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger, Cluster: cluster})
+		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger, Cluster: cluster, Observer: observer})
 	if err != nil {
 		return err
 	}
@@ -151,7 +164,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: console.Mount(s.authenticate(s.handler(apiSrv))), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: console.Mount(s.authenticate(s.traced(s.handler(apiSrv)))), ReadHeaderTimeout: 10 * time.Second}
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)
@@ -186,6 +199,9 @@ func (s *Server) Stop() error {
 	err := s.http.Shutdown(ctx)
 	<-s.done
 	s.engine.Stop()
+	if terr := s.stopTracing(ctx); err == nil {
+		err = terr
+	}
 	if s.ownsDB {
 		if cerr := s.deps.Store.Close(); err == nil {
 			err = cerr
