@@ -205,3 +205,105 @@ func TestTracingTraceHeader(t *testing.T) {
 		}
 	}
 }
+
+// spansOf waits until the spans of execution arn include the names given
+// and returns them by name (the last of each name).
+func spansOf(t *testing.T, exp *tracetest.InMemoryExporter, arn string, names ...string) map[string]tracetest.SpanStub {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := map[string]tracetest.SpanStub{}
+		for _, s := range exp.GetSpans() {
+			if attrOf(s, tracing.AttrExecutionARN).AsString() == arn {
+				got[s.Name] = s
+			}
+		}
+		missing := false
+		for _, n := range names {
+			if _, ok := got[n]; !ok {
+				missing = true
+			}
+		}
+		if !missing {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("spans of %s: have %d, missing some of %q", arn, len(got), names)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestTracingNestedStates(t *testing.T) {
+	t.Parallel()
+	exp := tracetest.NewInMemoryExporter()
+	_, c := startWith(t, t.TempDir(), server.Config{WaitScale: -1}, server.Deps{SpanExporter: exp})
+	sm := create(t, c, "nested", `{"StartAt":"Par","States":{
+		"Par":{"Type":"Parallel","Branches":[
+			{"StartAt":"L","States":{"L":{"Type":"Pass","End":true}}},
+			{"StartAt":"R","States":{"R":{"Type":"Pass","Next":"R2"},"R2":{"Type":"Pass","End":true}}}],"Next":"Each"},
+		"Each":{"Type":"Map","ItemsPath":"$[0].items","Iterator":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}`,
+		types.StateMachineTypeStandard)
+	started, err := c.StartExecution(t.Context(), &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(`{"items":[1]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, c, *started.ExecutionArn)
+	got := spansOf(t, exp, *started.ExecutionArn, "nested", "Par", "L", "R", "R2", "Each", "I")
+	parents := map[string]string{"Par": "nested", "Each": "nested", "L": "Par", "R": "Par", "R2": "Par", "I": "Each"}
+	for child, parent := range parents {
+		if got[child].Parent.SpanID() != got[parent].SpanContext.SpanID() {
+			t.Errorf("%s: parent %v, want %s's %v", child, got[child].Parent.SpanID(), parent, got[parent].SpanContext.SpanID())
+		}
+		if got[child].StartTime.Before(got[parent].StartTime) || got[child].EndTime.After(got[parent].EndTime) {
+			t.Errorf("%s [%v, %v] outside %s [%v, %v]", child, got[child].StartTime, got[child].EndTime, parent, got[parent].StartTime, got[parent].EndTime)
+		}
+	}
+	if got := attrOf(got["Each"], tracing.AttrStateType).AsString(); got != "Map" {
+		t.Errorf("Each: type %q", got)
+	}
+}
+
+// TestTracingAcrossRestart: spans of an execution that a second server
+// finishes join the first server's trace, and the state open across the
+// restart starts when it was entered.
+func TestTracingAcrossRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"W"},"W":{"Type":"Wait","Seconds":3600,"Next":"B"},"B":{"Type":"Pass","End":true}}}`
+	first := tracetest.NewInMemoryExporter()
+	srv1, c1 := startWith(t, dir, server.Config{}, server.Deps{SpanExporter: first})
+	sm := create(t, c1, "restarted", def, types.StateMachineTypeStandard)
+	started, err := c1.StartExecution(t.Context(), &sfn.StartExecutionInput{StateMachineArn: aws.String(sm)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := spansOf(t, first, *started.ExecutionArn, "A")["A"]
+	if err := srv1.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+
+	second := tracetest.NewInMemoryExporter()
+	_, c2 := startWith(t, dir, server.Config{WaitScale: -1}, server.Deps{SpanExporter: second})
+	waitDone(t, c2, *started.ExecutionArn)
+	got := spansOf(t, second, *started.ExecutionArn, "restarted", "W", "B")
+	x := got["restarted"]
+	for _, name := range []string{"W", "B", "restarted"} {
+		if got[name].SpanContext.TraceID() != a.SpanContext.TraceID() {
+			t.Errorf("%s: trace %v, want the first server's %v", name, got[name].SpanContext.TraceID(), a.SpanContext.TraceID())
+		}
+	}
+	if a.Parent.SpanID() != x.SpanContext.SpanID() || got["W"].Parent.SpanID() != x.SpanContext.SpanID() {
+		t.Errorf("parents A %v W %v, want the execution span %v", a.Parent.SpanID(), got["W"].Parent.SpanID(), x.SpanContext.SpanID())
+	}
+	if w := got["W"]; w.StartTime.After(stopped) || w.StartTime.Before(a.EndTime) || !w.EndTime.After(stopped) {
+		t.Errorf("W [%v, %v]: want entered before the restart (%v), after A ended (%v), and exited after", w.StartTime, w.EndTime, stopped, a.EndTime)
+	}
+	if !x.StartTime.Equal(a.StartTime) && x.StartTime.After(a.StartTime) {
+		t.Errorf("execution starts %v, after A %v", x.StartTime, a.StartTime)
+	}
+	if _, dup := spansOf(t, second, *started.ExecutionArn, "B")["A"]; dup {
+		t.Error("the second server emitted A again")
+	}
+}

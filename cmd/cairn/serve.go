@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cairn-sfn/cairn/server"
+	"github.com/cairn-sfn/cairn/tracing"
 )
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
@@ -28,6 +29,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Store, "store", "", "store `URL`: empty for SQLite in --data-dir, or postgres://user:password@host:5432/db")
 	fs.StringVar(&cfg.Node, "node", "", "this server's `name` among those sharing a PostgreSQL store (default: host name and a random suffix)")
 	fs.DurationVar(&cfg.LeaseTTL, "lease", 15*time.Second, "with a PostgreSQL store: how long a server's hold on an execution lasts unless renewed (how soon others take over from a dead server)")
+	fs.BoolVar(&cfg.Tracing, "otel", tracing.Enabled(os.Getenv), "emit OpenTelemetry traces over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318); on by default when that or OTEL_TRACES_EXPORTER=otlp is set")
 	credentials := fs.String("credentials", os.Getenv("CAIRN_CREDENTIALS"), "`file` of the access keys API requests must be SigV4-signed with, one 'ACCESS_KEY_ID SECRET [SESSION_TOKEN]' a line (default $CAIRN_CREDENTIALS; none: no authentication)")
 	tasks := addIntegrationFlags(fs)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
