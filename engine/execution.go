@@ -146,7 +146,7 @@ func (e *Engine) StartExecution(ctx context.Context, req StartRequest) (store.Ex
 		return store.Execution{}, fmt.Errorf("create execution: %w", err)
 	}
 	r.version = 1
-	e.observe(ctx, &ex, first)
+	e.observe(ctx, &ex, first, step.Events)
 	// Leased once created: a renewal that read the node's executions
 	// before then must not judge this one by that list.
 	r.leasedAt = time.Now()
@@ -262,7 +262,7 @@ func (e *Engine) deliverIf(arn string, in interp.Input, valid func(*run) bool) e
 		return err
 	}
 	r.version++
-	e.observe(e.ctx, nil, st)
+	e.observe(e.ctx, nil, st, step.Events)
 	switch in := in.(type) {
 	case interp.TaskSucceeded:
 		e.finishTask(r, in.TaskID)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/cairn-sfn/cairn/interp"
 	"github.com/cairn-sfn/cairn/store"
 )
 
@@ -27,11 +28,14 @@ type CommittedStep struct {
 	// event as GetExecutionHistory returns it) and, when the execution
 	// ended with it, its status.
 	Step store.Step
+	// Events are the same events as the interpreter made them (their
+	// Details are opaque: read them from Step's JSON).
+	Events []interp.Event
 }
 
 // observe reports a committed step to the observer, if any.
-func (e *Engine) observe(ctx context.Context, ex *store.Execution, st store.Step) {
+func (e *Engine) observe(ctx context.Context, ex *store.Execution, st store.Step, events []interp.Event) {
 	if e.deps.Observer != nil {
-		e.deps.Observer.StepCommitted(ctx, CommittedStep{Execution: ex, Step: st})
+		e.deps.Observer.StepCommitted(ctx, CommittedStep{Execution: ex, Step: st, Events: events})
 	}
 }

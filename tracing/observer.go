@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cairn-sfn/cairn/engine"
+	"github.com/cairn-sfn/cairn/interp"
 	"github.com/cairn-sfn/cairn/store"
 )
 
@@ -111,25 +113,75 @@ type details struct {
 	ResourceType string `json:"resourceType"`
 }
 
+// decodeEvent reads a recorded event (catching up from the store).
 func decodeEvent(b []byte) (event, bool) {
-	var raw map[string]json.RawMessage
-	if json.Unmarshal(b, &raw) != nil {
+	var head struct {
+		Timestamp float64 `json:"timestamp"`
+		Type      string  `json:"type"`
+		ID        int64   `json:"id"`
+		Prev      int64   `json:"previousEventId"`
+	}
+	if json.Unmarshal(b, &head) != nil || head.Type == "" {
 		return event{}, false
 	}
-	var ev event
-	var ts float64
-	if json.Unmarshal(raw["type"], &ev.Type) != nil || json.Unmarshal(raw["id"], &ev.ID) != nil ||
-		json.Unmarshal(raw["timestamp"], &ts) != nil {
-		return event{}, false
-	}
-	json.Unmarshal(raw["previousEventId"], &ev.Prev)
-	ev.Time = time.UnixMilli(int64(math.Round(ts * 1000))).UTC()
-	for k, v := range raw {
-		if strings.HasSuffix(k, "EventDetails") {
-			json.Unmarshal(v, &ev.Details)
-		}
+	ev := event{ID: head.ID, Prev: head.Prev, Type: head.Type, Time: time.UnixMilli(int64(math.Round(head.Timestamp * 1000))).UTC()}
+	if needsDetails(ev.Type) {
+		ev.Details = detailsOf(ev.Type, b)
 	}
 	return ev, true
+}
+
+// needsDetails tells the events whose details spans use: names, resources
+// and errors. The others (outputs above all) are not decoded.
+func needsDetails(typ string) bool {
+	return strings.HasSuffix(typ, "StateEntered") || strings.HasSuffix(typ, "StateExited") || invocationStart[typ] ||
+		strings.HasSuffix(typ, "Failed") || strings.HasSuffix(typ, "TimedOut") || strings.HasSuffix(typ, "Aborted")
+}
+
+// detailsOf decodes the details object of a recorded event. Events are
+// written with their details last (interp.Event.AppendJSON), after members
+// that cannot contain the key, so only that object is decoded.
+func detailsOf(typ string, b []byte) details {
+	var d details
+	key := interp.DetailsKey(typ)
+	if key == "" {
+		return d
+	}
+	i := bytes.Index(b, []byte(`"`+key+`":`))
+	if i < 0 || len(b) == 0 || b[len(b)-1] != '}' {
+		return d
+	}
+	if json.Unmarshal(b[i+len(key)+3:len(b)-1], &d) != nil {
+		// Not laid out as expected: decode the whole event.
+		var whole map[string]json.RawMessage
+		if json.Unmarshal(b, &whole) == nil {
+			json.Unmarshal(whole[key], &d)
+		}
+	}
+	return d
+}
+
+// stepEvents reads a committed step's events, from the interpreter's
+// events when the engine passed them (no JSON to decode but details).
+func stepEvents(cs engine.CommittedStep) []event {
+	out := make([]event, 0, len(cs.Step.Events))
+	if len(cs.Events) != len(cs.Step.Events) {
+		for _, se := range cs.Step.Events {
+			if ev, ok := decodeEvent(se.JSON); ok {
+				out = append(out, ev)
+			}
+		}
+		return out
+	}
+	for i := range cs.Events {
+		ie := &cs.Events[i]
+		ev := event{ID: ie.ID, Prev: ie.PreviousEventID, Type: ie.Type, Time: ie.Timestamp.UTC().Truncate(time.Millisecond)}
+		if needsDetails(ev.Type) {
+			ev.Details = detailsOf(ev.Type, cs.Step.Events[i].JSON)
+		}
+		out = append(out, ev)
+	}
+	return out
 }
 
 // StepCommitted implements engine.Observer.
@@ -144,12 +196,7 @@ func (o *observer) StepCommitted(ctx context.Context, cs engine.CommittedStep) {
 	o.mu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	events := make([]event, 0, len(cs.Step.Events))
-	for _, se := range cs.Step.Events {
-		if ev, ok := decodeEvent(se.JSON); ok {
-			events = append(events, ev)
-		}
-	}
+	events := stepEvents(cs)
 	switch {
 	case cs.Execution != nil:
 		x.init(*cs.Execution)
