@@ -55,21 +55,30 @@ type observer struct {
 	t      *Tracer
 	source HistorySource
 
+	now  func() time.Time
 	mu   sync.Mutex
 	runs map[string]*execution
+	// swept is when runs was last rid of idle executions.
+	swept time.Time
 }
+
+// idleAfter is how long an execution's state is kept without a step.
+// One that moved to another node, or waits long, is forgotten; a later
+// step here reads its history again, so forgetting never loses spans.
+const idleAfter = 10 * time.Minute
 
 var _ engine.Observer = (*observer)(nil)
 
 // execution is what the observer knows of a running execution.
 type execution struct {
-	mu      sync.Mutex
-	arn     string
-	smARN   string
-	start   time.Time
-	traceID trace.TraceID
-	parent  trace.SpanContext // from the trace header; may be invalid
-	link    trace.SpanContext // the StartExecution request's span, when seen here
+	mu       sync.Mutex
+	lastSeen time.Time // under observer.mu
+	arn      string
+	smARN    string
+	start    time.Time
+	traceID  trace.TraceID
+	parent   trace.SpanContext // from the trace header; may be invalid
+	link     trace.SpanContext // the StartExecution request's span, when seen here
 	// after maps an event id to the state open after it (its StateEntered
 	// event id; 0: none, the execution itself).
 	after map[int64]int64
@@ -187,12 +196,22 @@ func stepEvents(cs engine.CommittedStep) []event {
 // StepCommitted implements engine.Observer.
 func (o *observer) StepCommitted(ctx context.Context, cs engine.CommittedStep) {
 	arn := cs.Step.ExecutionARN
+	now := o.now()
 	o.mu.Lock()
 	x := o.runs[arn]
 	if x == nil {
 		x = &execution{arn: arn, after: map[int64]int64{}, open: map[int64]*state{}}
 		o.runs[arn] = x
+		if now.Sub(o.swept) > idleAfter/10 {
+			o.swept = now
+			for k, other := range o.runs {
+				if now.Sub(other.lastSeen) > idleAfter && other != x {
+					delete(o.runs, k)
+				}
+			}
+		}
 	}
+	x.lastSeen = now
 	o.mu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
@@ -107,7 +108,7 @@ func New(ctx context.Context, cfg Config) (*Tracer, error) {
 // Observer returns the engine observer that traces executions; source is
 // read for executions whose earlier steps this process did not see.
 func (t *Tracer) Observer(source HistorySource) engine.Observer {
-	return &observer{t: t, source: source, runs: map[string]*execution{}}
+	return &observer{t: t, source: source, now: time.Now, runs: map[string]*execution{}}
 }
 
 // Shutdown flushes the spans not yet exported and stops exporting.
