@@ -133,6 +133,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer s.dropTracingUnlessServing()
 	eng, err := engine.New(engine.Config{Region: s.cfg.Region, Account: s.cfg.Account, WaitScale: s.cfg.WaitScale,
 		Retention: s.cfg.Retention, Node: s.cfg.Node, LeaseTTL: s.cfg.LeaseTTL},
 		engine.Deps{Store: s.deps.Store, Invoker: s.deps.Invoker, Logger: s.deps.Logger, Cluster: cluster, Observer: observer})

@@ -40,3 +40,12 @@ func (s *Server) stopTracing(ctx context.Context) error {
 	}
 	return s.tracer.Shutdown(ctx)
 }
+
+// dropTracingUnlessServing stops the tracer when Start fails after making
+// it (it has its export goroutine).
+func (s *Server) dropTracingUnlessServing() {
+	if s.http == nil && s.tracer != nil {
+		s.tracer.Shutdown(context.Background())
+		s.tracer = nil
+	}
+}
