@@ -238,8 +238,9 @@ func stepFault(err error) bool {
 // pending is a queued statement whose answer attempt reads: one op's
 // (createSQL, advanceSQL, endSQL) or a round's (roundSQL).
 type pending struct {
-	op    int   // index in ops, or -1 for a round
-	round []int // the round's ops, in its ordinality order
+	op     int   // index in ops, or -1 for a round
+	round  []int // the round's ops, in its ordinality order
+	create bool  // the round creates executions (createRoundSQL)
 }
 
 // attempt runs the batch in one transaction. It returns the index of an op
@@ -260,11 +261,22 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 	b := &pgx.Batch{}
 	b.BeginTx(pgx.TxOptions{})
 	var queued []pending
-	var rounds [][]int
-	seen := map[string]int{}
+	var rounds, creates [][]int
+	seen, createdSeen := map[string]int{}, map[string]int{}
 	for k := range ops {
 		o := &ops[k]
 		if o.failed {
+			continue
+		}
+		if !perStep && o.create() != nil {
+			// Creations go by rounds too, an ARN at most once a round
+			// (two starts with one name: the second finds the first).
+			n := createdSeen[o.step().ExecutionARN]
+			createdSeen[o.step().ExecutionARN] = n + 1
+			for len(creates) <= n {
+				creates = append(creates, nil)
+			}
+			creates[n] = append(creates[n], k)
 			continue
 		}
 		if perStep || o.create() != nil {
@@ -281,6 +293,15 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 	}
 	// Creates come first: a batch may hold an execution's creation and a
 	// later step of it.
+	for _, r := range creates {
+		if len(r) == 1 {
+			queued = append(queued, pending{op: r[0]})
+			queue(b, &ops[r[0]])
+			continue
+		}
+		queued = append(queued, pending{op: -1, round: r, create: true})
+		queueCreateRound(b, ops, r)
+	}
 	for _, r := range rounds {
 		queued = append(queued, pending{op: -1, round: r})
 		queueRound(b, ops, r)
@@ -297,7 +318,11 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 	}
 	for _, p := range queued {
 		if p.op < 0 {
-			if err := readRound(br, ops, p.round); err != nil {
+			read := readRound
+			if p.create {
+				read = readCreateRound
+			}
+			if err := read(br, ops, p.round); err != nil {
 				if stepFault(err) {
 					return abort(-1, errRoundRefused)
 				}
@@ -367,6 +392,89 @@ func queueRound(b *pgx.Batch, ops []op, round []int) {
 		evK, evID, evBody = []int64{}, []int64{}, [][]byte{}
 	}
 	b.Queue(roundSQL, arns, versions, inputs, ends, statuses, outputs, errs, causes, stops, evK, evID, evBody, fences)
+}
+
+// createRoundSQL creates several executions (distinct ARNs) with their
+// first steps, given as arrays as roundSQL takes them. It returns one row
+// per execution, its ordinality and its new id (NULL when the ARN was
+// taken).
+const createRoundSQL = `WITH x AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+		$9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[],
+		$17::text[], $18::bigint[], $19::text[], $20::text[], $21::bytea[])
+	WITH ORDINALITY AS x (arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output, error, cause,
+		trace_header, seed, start_date, stop_date, version, redrive_count, owner, fence, definition, input, journal, k)),
+e AS (INSERT INTO executions (arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output,
+		error, cause, trace_header, seed, start_date, stop_date, version, redrive_count, owner, fence)
+	SELECT arn, state_machine_arn, version_arn, alias_arn, name, status, role_arn, output, error, cause, trace_header,
+		seed, start_date, stop_date, version, redrive_count, owner, fence FROM x ORDER BY k
+	ON CONFLICT (arn) DO NOTHING RETURNING id, arn),
+ek AS (SELECT e.id, x.k, x.version, x.definition, x.input, x.journal FROM e JOIN x ON x.arn = e.arn),
+sp AS (INSERT INTO execution_specs (execution_id, definition, input) SELECT id, definition, input FROM ek),
+j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, version, journal FROM ek WHERE journal IS NOT NULL),
+ev AS (INSERT INTO execution_events (execution_id, id, body)
+	SELECT ek.id, y.id, y.body FROM unnest($22::bigint[], $23::bigint[], $24::bytea[]) AS y (k, id, body) JOIN ek ON ek.k = y.k)
+SELECT x.k, ek.id FROM x LEFT JOIN ek ON ek.k = x.k`
+
+// queueCreateRound adds the creation round of ops[round] to b.
+func queueCreateRound(b *pgx.Batch, ops []op, round []int) {
+	n := len(round)
+	arns, machines, versionARNs, aliases, names, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	roles, outputs, errs, causes, traces := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	seeds, starts, stops, versions, fences := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	redrives, owners, defs, inputs, journal := make([]int32, n), make([]string, n), make([]string, n), make([]string, n), make([][]byte, n)
+	var evK, evID []int64
+	var evBody [][]byte
+	for i, k := range round {
+		st := ops[k].step()
+		x := *ops[k].create()
+		x.Version = st.Version
+		if ended(st) {
+			x.Status, x.Output, x.Error, x.Cause, x.StopDate = st.Status, st.Output, st.Error, st.Cause, st.StopDate
+		}
+		arns[i], machines[i], versionARNs[i], aliases[i], names[i], statuses[i] = x.ARN, x.StateMachineARN, x.VersionARN, x.AliasARN, x.Name, x.Status
+		roles[i], outputs[i], errs[i], causes[i], traces[i] = x.RoleARN, x.Output, x.Error, x.Cause, x.TraceHeader
+		seeds[i], starts[i], stops[i], versions[i], fences[i] = int64(x.Seed), nanos(x.StartDate), nanos(x.StopDate), x.Version, x.Lease.Fence
+		redrives[i], owners[i], defs[i], inputs[i], journal[i] = int32(x.RedriveCount), x.Lease.Node, x.Definition, x.Input, st.Input
+		for _, ev := range st.Events {
+			evK, evID, evBody = append(evK, int64(i+1)), append(evID, ev.ID), append(evBody, ev.JSON)
+		}
+	}
+	if evK == nil {
+		evK, evID, evBody = []int64{}, []int64{}, [][]byte{}
+	}
+	b.Queue(createRoundSQL, arns, machines, versionARNs, aliases, names, statuses, roles, outputs, errs, causes, traces,
+		seeds, starts, stops, versions, redrives, owners, fences, defs, inputs, journal, evK, evID, evBody)
+}
+
+// readCreateRound reads a creation round's answer into its ops' results.
+func readCreateRound(br pgx.BatchResults, ops []op, round []int) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	got := 0
+	for rows.Next() {
+		var k int64
+		var id *int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return err
+		}
+		if k < 1 || int(k) > len(round) {
+			return fmt.Errorf("creation round answered for execution %d of %d", k, len(round))
+		}
+		o := &ops[round[k-1]]
+		o.r.errs[o.i] = o.outcome(id, nil)
+		got++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if got != len(round) {
+		return fmt.Errorf("creation round answered for %d of %d executions", got, len(round))
+	}
+	return nil
 }
 
 // readRound reads a round statement's answer into its ops' results.

@@ -401,6 +401,59 @@ func RunExecutions(t *testing.T, newStore func(t *testing.T) store.Executions) {
 		checkChain(t, s, e.ARN, 1, 1)
 	})
 
+	t.Run("ConcurrentCreates", func(t *testing.T) {
+		// Many creations at once (a backend may write them in one
+		// statement), some ending in their first step, and three racing
+		// for one name: exactly one of those wins.
+		s, ctx := setup(t)
+		const n, racers = 40, 3
+		var wg sync.WaitGroup
+		errs := make([]error, n+racers)
+		want := make([]store.Execution, n)
+		for i := range n {
+			e := Exec("m", fmt.Sprintf("cc%02d", i), t0.Add(time.Duration(i)*time.Millisecond))
+			e.Seed, e.Input = uint64(i), fmt.Sprintf(`{"i":%d}`, i)
+			first := StepOf(e.ARN, 1, 1, 1+i%3)
+			want[i] = withVersion(e, 1)
+			if i%4 == 0 {
+				first.Status, first.Output, first.StopDate = "SUCCEEDED", fmt.Sprintf(`{"done":%d}`, i), t0.Add(time.Hour)
+				want[i].Status, want[i].Output, want[i].StopDate = first.Status, first.Output, first.StopDate
+			}
+			wg.Go(func() { errs[i] = s.CreateExecution(ctx, e, first) })
+		}
+		dup := Exec("m", "dup", t0)
+		for r := range racers {
+			wg.Go(func() { errs[n+r] = s.CreateExecution(ctx, dup, StepOf(dup.ARN, 1, 1, 2)) })
+		}
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("create %d: %v", i, errs[i])
+			}
+			got, err := s.GetExecution(ctx, want[i].ARN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := DiffExecution(got, want[i]); d != "" {
+				t.Fatalf("execution %d: %s", i, d)
+			}
+			checkChain(t, s, want[i].ARN, 1, int64(1+i%3))
+		}
+		won := 0
+		for _, err := range errs[n:] {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, store.ErrAlreadyExists):
+				t.Fatalf("racing create: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d racing creates of one name won, want 1", won)
+		}
+		checkChain(t, s, dup.ARN, 1, 2)
+	})
+
 	t.Run("ConcurrentCommits", func(t *testing.T) {
 		s, ctx := setup(t)
 		const execs, steps = 16, 12
