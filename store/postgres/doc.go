@@ -24,6 +24,8 @@
 //     reports which. One statement (roundSQL) carries a whole round of
 //     steps, at most one per execution: round n holds the n-th step of
 //     each execution in the group, so a group is usually one statement.
+//     Creations go the same way (createRoundSQL: INSERT … ON CONFLICT DO
+//     NOTHING from arrays, an ARN at most once a round).
 //  2. Group commit (groupcommit.go): concurrent CreateExecution and
 //     CommitSteps callers queue their steps; a writer goroutine sends
 //     everything queued as one pipelined pgx.Batch that begins a
