@@ -318,11 +318,7 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 	}
 	for _, p := range queued {
 		if p.op < 0 {
-			read := readRound
-			if p.create {
-				read = readCreateRound
-			}
-			if err := read(br, ops, p.round); err != nil {
+			if err := readRound(br, ops, p.round, p.create); err != nil {
 				if stepFault(err) {
 					return abort(-1, errRoundRefused)
 				}
@@ -447,38 +443,10 @@ func queueCreateRound(b *pgx.Batch, ops []op, round []int) {
 		seeds, starts, stops, versions, redrives, owners, fences, defs, inputs, journal, evK, evID, evBody)
 }
 
-// readCreateRound reads a creation round's answer into its ops' results.
-func readCreateRound(br pgx.BatchResults, ops []op, round []int) error {
-	rows, err := br.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	got := 0
-	for rows.Next() {
-		var k int64
-		var id *int64
-		if err := rows.Scan(&k, &id); err != nil {
-			return err
-		}
-		if k < 1 || int(k) > len(round) {
-			return fmt.Errorf("creation round answered for execution %d of %d", k, len(round))
-		}
-		o := &ops[round[k-1]]
-		o.r.errs[o.i] = o.outcome(id, nil)
-		got++
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if got != len(round) {
-		return fmt.Errorf("creation round answered for %d of %d executions", got, len(round))
-	}
-	return nil
-}
-
-// readRound reads a round statement's answer into its ops' results.
-func readRound(br pgx.BatchResults, ops []op, round []int) error {
+// readRound reads a round statement's answer into its ops' results: rows
+// of (ordinality, id, current version) for steps, (ordinality, id) for
+// creations.
+func readRound(br pgx.BatchResults, ops []op, round []int, create bool) error {
 	rows, err := br.Query()
 	if err != nil {
 		return err
@@ -488,11 +456,15 @@ func readRound(br pgx.BatchResults, ops []op, round []int) error {
 	for rows.Next() {
 		var k int64
 		var id, cur *int64
-		if err := rows.Scan(&k, &id, &cur); err != nil {
+		dest := []any{&k, &id, &cur}
+		if create {
+			dest = dest[:2]
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		if k < 1 || int(k) > len(round) {
-			return fmt.Errorf("round answered for step %d of %d", k, len(round))
+			return fmt.Errorf("round answered for op %d of %d", k, len(round))
 		}
 		o := &ops[round[k-1]]
 		o.r.errs[o.i] = o.outcome(id, cur)
@@ -502,7 +474,7 @@ func readRound(br pgx.BatchResults, ops []op, round []int) error {
 		return err
 	}
 	if got != len(round) {
-		return fmt.Errorf("round answered for %d of %d steps", got, len(round))
+		return fmt.Errorf("round answered for %d of %d ops", got, len(round))
 	}
 	return nil
 }
