@@ -14,5 +14,6 @@
 // Only the Authorization header form is verified; presigned URLs
 // (X-Amz-Signature in the query) and SigV4a are not. The payload is always
 // hashed here: an X-Amz-Content-Sha256 header must match the body, and
-// UNSIGNED-PAYLOAD is refused.
+// UNSIGNED-PAYLOAD is refused. An X-Amz-Target header must be signed, as
+// it chooses the action the signed body is for.
 package sigv4

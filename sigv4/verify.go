@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,6 +76,11 @@ func (v *Verifier) Verify(r *http.Request) (Identity, error) {
 	date, dateText, err := requestDate(r, auths[0])
 	if err != nil {
 		return Identity{}, err
+	}
+	// X-Amz-Target chooses the action: unsigned, a captured request could
+	// be replayed as another action on the same signed body.
+	if len(r.Header.Values("X-Amz-Target")) > 0 && !slices.Contains(a.SignedHeaders, "x-amz-target") {
+		return Identity{}, errorf(IncompleteSignature, "'x-amz-target' is present in the request but not named as a SignedHeader.")
 	}
 	cred, ok := v.Keys[a.AccessKeyID]
 	if !ok || !tokenMatches(cred.SessionToken, r.Header.Values("X-Amz-Security-Token")) {
