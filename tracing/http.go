@@ -22,7 +22,7 @@ func (t *Tracer) Handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		action := target[strings.LastIndexByte(target, '.')+1:]
+		action := actionOf(target)
 		ctx := t.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 		ctx, span := t.tracer.Start(ctx, "StepFunctions."+action, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(
@@ -39,6 +39,26 @@ func (t *Tracer) Handler(next http.Handler) http.Handler {
 			span.SetStatus(codes.Error, http.StatusText(sw.status))
 		}
 	})
+}
+
+// maxActionLen bounds an action name taken from X-Amz-Target (the
+// longest real one, DescribeStateMachineForExecution, has 32 letters).
+const maxActionLen = 64
+
+// actionOf is the action an X-Amz-Target names, or "unknown" when it is
+// not a plain name: the header is the client's, and span names are what
+// trace backends index.
+func actionOf(target string) string {
+	action := target[strings.LastIndexByte(target, '.')+1:]
+	if action == "" || len(action) > maxActionLen {
+		return "unknown"
+	}
+	for i := 0; i < len(action); i++ {
+		if c := action[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return "unknown"
+		}
+	}
+	return action
 }
 
 // statusWriter remembers the status a handler wrote.
