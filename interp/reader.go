@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/cairn-sfn/cairn/asl"
 	"github.com/cairn-sfn/cairn/value"
@@ -252,7 +253,7 @@ func (x *Execution) readDone(t *thread, output any, failure *asl.Failure) {
 		if !isStr {
 			err = errors.New("The S3 object could not be read as text.")
 		} else {
-			items, err = parseItems(body, rd.cfg)
+			items, err = parseItems(validText(body), rd.cfg)
 		}
 	}
 	if err != nil {
@@ -264,6 +265,27 @@ func (x *Execution) readDone(t *thread, output any, failure *asl.Failure) {
 	}
 	fan.reading = nil
 	x.startItems(t, items)
+}
+
+// validText is s with each byte that is not UTF-8 read as U+FFFD, as a
+// journal's JSON keeps it (and as Java decodes such text): else a replay
+// would parse other text than the run it replays.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // mapRunFailed fails a distributed Map whose run failed as a whole.

@@ -97,6 +97,15 @@ func TestItemReader(t *testing.T) {
 			want:    `[{"a":1},[2],"s"]`, events: ok, reads: 1,
 		},
 		{
+			// Bytes that are not UTF-8 (a Latin-1 file) read as U+FFFD,
+			// which is what a journal keeps of them.
+			name:    "json not utf-8",
+			fields:  `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"bkt","Key":"a.json"}},`,
+			input:   `{}`,
+			objects: map[string]string{"a.json": "[\"caf\xe9\xe9\"]"},
+			want:    "[\"caf\ufffd\ufffd\"]", events: ok, reads: 1,
+		},
+		{
 			name:    "csv first row, short and long rows",
 			fields:  `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Parameters":{"Bucket":"bkt","Key":"a.csv"}},`,
 			input:   `{}`,
@@ -189,14 +198,19 @@ func TestItemReader(t *testing.T) {
 	}
 }
 
-// assertReplays applies a journal to a fresh execution and checks that it
-// gives the same events.
+// assertReplays applies a journal, written and read back as a shell
+// stores it, to a fresh execution and checks that it gives the same
+// events.
 func assertReplays(t *testing.T, def, input string, journal []interp.Input, want []interp.Event) {
 	t.Helper()
 	x := interp.New(parse(t, def), info(input))
 	var got []interp.Event
 	for _, in := range journal {
-		got = append(got, x.Apply(in).Events...)
+		stored, err := interp.UnmarshalInput(interp.MarshalInput(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, x.Apply(stored).Events...)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("replay: %d events, want %d", len(got), len(want))
