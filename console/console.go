@@ -53,6 +53,10 @@ func Handler() http.Handler {
 		// stale modules across an upgrade.
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		// The pages act with the signed-in keys: no other site may frame
+		// them and steer clicks.
+		w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+		w.Header().Set("X-Frame-Options", "DENY")
 		static.ServeHTTP(w, r)
 	})
 }
