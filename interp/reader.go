@@ -526,23 +526,43 @@ func (x *Execution) fanTaskDone(t *thread, output any, failure *asl.Failure) {
 
 // javaOrder orders a CSV row's headers as AWS lists them: the iteration
 // order of a java.util.HashMap built by inserting them in order (by hash
-// bucket, then insertion), as the recordings show.
+// bucket, then insertion), as the recordings show. The table doubles when
+// it holds more than 3/4 of its buckets, and, while under 64 buckets, when
+// a bucket would hold a ninth key (where a larger table makes it a tree,
+// whose order this does not follow).
 func javaOrder(headers []string) []int {
-	capacity := 16
-	for len(headers) > capacity*3/4 {
-		capacity *= 2
-	}
-	bucket := make([]int, len(headers))
-	order := make([]int, len(headers))
+	hashes := make([]uint32, len(headers))
 	for i, h := range headers {
 		var hash int32
 		for _, u := range utf16.Encode([]rune(h)) {
 			hash = 31*hash + int32(u)
 		}
-		spread := uint32(hash) ^ uint32(hash)>>16
-		bucket[i] = int(spread & uint32(capacity-1))
+		hashes[i] = uint32(hash) ^ uint32(hash)>>16
+	}
+	capacity := 16
+	counts := make([]int, capacity)
+	grow := func(upTo int) { // doubles the table holding headers[:upTo]
+		capacity *= 2
+		counts = make([]int, capacity)
+		for _, h := range hashes[:upTo] {
+			counts[h&uint32(capacity-1)]++
+		}
+	}
+	for i, h := range hashes {
+		b := h & uint32(capacity-1)
+		counts[b]++
+		if counts[b] > 8 && capacity < 64 {
+			grow(i + 1)
+		}
+		if i+1 > capacity*3/4 {
+			grow(i + 1)
+		}
+	}
+	order := make([]int, len(headers))
+	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return bucket[a] - bucket[b] })
+	mask := uint32(capacity - 1)
+	slices.SortStableFunc(order, func(a, b int) int { return int(hashes[a]&mask) - int(hashes[b]&mask) })
 	return order
 }

@@ -65,6 +65,11 @@ func TestJavaOrder(t *testing.T) {
 		{strings.Split("q a b c d e f g h i j k l", " "), "a b c d e f g h i j k l q"},
 		{[]string{"a", "q"}, "a q"}, // 97 and 113 share bucket 1 of 16: insertion order
 		{[]string{"q", "a"}, "q a"},
+		// Nine keys in bucket 1 of 16 (hashes 33 49 65 81 97 113 1537
+		// 1553 1569): a HashMap under 64 buckets doubles instead of
+		// making the bucket a tree, which splits it into 1 and 17.
+		{strings.Split("! 1 A Q a q 01 0A 0Q", " "), "! A a 01 0Q 1 Q q 0A"},
+		{strings.Split("! 1 A Q a q 01 0A", " "), "! 1 A Q a q 01 0A"}, // eight: no split
 	}
 	for _, tt := range tests {
 		var got []string
