@@ -15,7 +15,7 @@ func FuzzTestStateConfiguration(f *testing.F) {
 		`"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`
 	for _, s := range []struct {
 		def, result, errName, causedBy, readerData, context string
-		retries, failures                                    int32
+		retries, failures                                   int32
 	}{
 		{mapDef, `[1]`, "", "", `[1,2,3]`, "", -1, 2},
 		{mapDef, ``, "E", "P", `a,b`, `{"Map":{}}`, 3, 0},
