@@ -165,7 +165,8 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: console.Mount(s.authenticate(s.traced(s.handler(apiSrv)))), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: console.Mount(s.authenticate(s.traced(s.handler(apiSrv)))), ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout: 2 * time.Minute} // no ReadTimeout: it would cut long polls
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)
