@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go/document"
 	"github.com/aws/smithy-go/middleware"
@@ -196,6 +197,26 @@ func textOf(v any) string {
 	return value.String(v)
 }
 
+// validText is b as text, each byte that is not UTF-8 read as U+FFFD (as
+// Java decodes it, and as a journal's JSON would keep it).
+func validText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var s strings.Builder
+	s.Grow(len(b) + 16)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			s.WriteRune(utf8.RuneError)
+		} else {
+			s.Write(b[:size])
+		}
+		b = b[size:]
+	}
+	return s.String()
+}
+
 func numberOf(v any) (value.Number, bool) {
 	switch v := v.(type) {
 	case value.Number:
@@ -237,7 +258,7 @@ func fromGo(rv reflect.Value) (any, bool, error) {
 			if len(b) > maxBody {
 				return nil, false, fmt.Errorf("response body larger than %d bytes", maxBody)
 			}
-			return string(b), true, nil
+			return validText(b), true, nil
 		}
 		return fromGo(rv.Elem())
 	}

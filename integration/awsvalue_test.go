@@ -142,3 +142,26 @@ func TestResponsesToResults(t *testing.T) {
 		})
 	}
 }
+
+// TestBodyNotUTF8 checks that a streamed body that is not UTF-8 (a Latin-1
+// file) becomes text with U+FFFD for each such byte, as Java decodes it
+// and as a journal keeps it: the result a replay sees is the one the run
+// saw.
+func TestBodyNotUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ body, want string }{
+		{"caf\xe9", "caf\ufffd"},
+		{"\xff\xfe{}", "\ufffd\ufffd{}"},
+		{"d\u00e9j\u00e0", "d\u00e9j\u00e0"},
+	}
+	for _, tt := range tests {
+		got, _, err := fromGo(reflect.ValueOf(&s3.GetObjectOutput{Body: io.NopCloser(strings.NewReader(tt.body))}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := got.(*value.Object).Get("Body")
+		if body != tt.want {
+			t.Errorf("body %q: got %q, want %q", tt.body, body, tt.want)
+		}
+	}
+}
