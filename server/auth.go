@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/sigv4"
@@ -47,10 +48,20 @@ func checkCredentials(creds []sigv4.Credential) error {
 	return nil
 }
 
+// bodyReadTimeout bounds reading a body to verify its signature: the
+// server has no ReadTimeout (it would cut long polls), and a client that
+// knows a key id reaches this read before any secret is checked.
+const bodyReadTimeout = 30 * time.Second
+
 // authenticate wraps the server's handler: with Config.Credentials set,
 // every request but a metrics scrape must carry a SigV4 signature made
 // with one of them; without, it returns h unchanged.
 func (s *Server) authenticate(h http.Handler) http.Handler {
+	return s.authenticateWithin(h, bodyReadTimeout)
+}
+
+// authenticateWithin is authenticate with the body read given readFor.
+func (s *Server) authenticateWithin(h http.Handler, readFor time.Duration) http.Handler {
 	if len(s.cfg.Credentials) == 0 {
 		return h
 	}
@@ -65,7 +76,11 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r) // scrapers do not sign
 			return
 		}
-		if _, err := v.Verify(r); err != nil {
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Now().Add(readFor)) // not supported: no deadline
+		_, err := v.Verify(r)
+		rc.SetReadDeadline(time.Time{})
+		if err != nil {
 			s.refuse(w, r, err)
 			return
 		}
@@ -83,6 +98,8 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
 		typ, status, msg = string(se.Code), http.StatusBadRequest, se.Message
 		s.deps.Logger.Info("request refused", "target", r.Header.Get("X-Amz-Target"), "error", typ, "message", se.Message,
 			"canonicalRequest", se.CanonicalRequest, "stringToSign", se.StringToSign)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		typ, status, msg = "RequestTimeoutException", http.StatusRequestTimeout, "Request body not received in time"
 	case errors.Is(err, sigv4.ErrBodyTooLarge):
 		typ, status = string(api.RequestEntityTooLarge), http.StatusRequestEntityTooLarge
 		msg = fmt.Sprintf("Request body exceeds %d bytes", api.DefaultMaxRequestBytes)
