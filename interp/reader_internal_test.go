@@ -95,21 +95,38 @@ func TestListedItems(t *testing.T) {
 	}
 }
 
-// FuzzParseItems checks that no object text makes the reader panic, and
-// that a CSV or JSONL reading respects MaxItems.
+// FuzzParseItems checks that no object text makes the reader panic, that
+// a CSV or JSONL reading respects MaxItems, and that every CSV item has
+// one member per header, whatever the delimiter and headers.
 func FuzzParseItems(f *testing.F) {
-	for _, s := range []string{"A,B\n1,2\n", "\"a\nb\",c\n", "[1,2]", "1\n2\n", ",,,\n   \n", "a\"b,c\n", "\xff,\xfe\n1"} {
-		f.Add(s, uint8(0), uint8(0))
+	for _, s := range []string{"A,B\n1,2\n", "\"a\nb\",c\n", "[1,2]", "1\n2\n", ",,,\n   \n", "a\"b,c\n", "\xff,\xfe\n1", "a;b|c d\te\n1;2|3 4\t5\n"} {
+		f.Add(s, uint8(0), uint8(0), "x,y")
 	}
+	f.Add("1,2\n", uint8(4), uint8(0), "")
+	f.Add("1,2\n", uint8(4), uint8(1), "h,h")
 	types := []string{"CSV", "JSON", "JSONL", "MANIFEST"}
-	f.Fuzz(func(t *testing.T, body string, kind, max uint8) {
-		cfg := readerConfig{inputType: types[int(kind)%len(types)], maxItems: int(max % 4), delimiter: ','}
+	delimiters := []rune{',', ';', '|', ' ', '\t'}
+	f.Fuzz(func(t *testing.T, body string, kind, max uint8, given string) {
+		cfg := readerConfig{inputType: types[int(kind)%len(types)], maxItems: int(max % 4), delimiter: delimiters[int(max/4)%len(delimiters)]}
 		if kind&4 != 0 {
-			cfg.headerLoc, cfg.headers = "GIVEN", []string{"x", "y"}
+			cfg.headerLoc = "GIVEN"
+			if given != "" {
+				cfg.headers = strings.Split(given, ",")
+			}
 		}
 		items, err := parseItems(body, cfg)
-		if err == nil && cfg.maxItems > 0 && cfg.inputType != "JSON" && len(items) > cfg.maxItems {
+		if err != nil {
+			return
+		}
+		if cfg.maxItems > 0 && cfg.inputType != "JSON" && len(items) > cfg.maxItems {
 			t.Fatalf("%d items beyond MaxItems %d", len(items), cfg.maxItems)
+		}
+		if cfg.inputType == "CSV" && cfg.headerLoc == "GIVEN" {
+			for _, it := range items {
+				if o, _ := it.(*value.Object); o.Len() != len(cfg.headers) {
+					t.Fatalf("item %s for headers %q", value.String(it), cfg.headers)
+				}
+			}
 		}
 	})
 }
