@@ -224,7 +224,7 @@ func (o *observer) StepCommitted(ctx context.Context, cs engine.CommittedStep) {
 			trace.SpanFromContext(ctx).AddLink(trace.Link{SpanContext: x.spanContext(spanID(arn, "execution", 0))})
 		}
 	case x.traceID == (trace.TraceID{}):
-		o.catchUp(x, events)
+		o.catchUp(ctx, x, events)
 	}
 	ended := false
 	for _, ev := range events {
@@ -249,9 +249,9 @@ func (x *execution) init(ex store.Execution) {
 }
 
 // catchUp learns, from the store, the execution and the states open before
-// events: this node did not see its earlier steps.
-func (o *observer) catchUp(x *execution, events []event) {
-	ctx := context.Background()
+// events: this node did not see its earlier steps. ctx is the engine's:
+// the reads end when it stops, as they run under the execution's lock.
+func (o *observer) catchUp(ctx context.Context, x *execution, events []event) {
 	ex, err := o.source.GetExecution(ctx, x.arn)
 	if err != nil {
 		o.t.log.Warn("tracing: read execution", "arn", x.arn, "err", err)
