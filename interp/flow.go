@@ -47,6 +47,9 @@ func (x *Execution) stateFailed(t *thread, f *asl.Failure) {
 		if r.MaxDelaySeconds > 0 && delay > float64(r.MaxDelaySeconds) {
 			delay = float64(r.MaxDelaySeconds)
 		}
+		// A backoff past time.Duration's range (10s doubled 30 times)
+		// waits as long as a Duration can, not a wrapped negative time.
+		delay = min(delay, float64(math.MaxInt64/int64(time.Second)))
 		if r.JitterStrategy == "FULL" {
 			delay *= x.rng.Float64()
 		}
