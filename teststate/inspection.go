@@ -186,7 +186,8 @@ func (r *recorder) inspectionData(vars *value.Object) *api.InspectionData {
 		if r.route.Retrier >= 0 {
 			ed.RetryIndex = int32Of(value.Int(int64(r.route.Retrier)))
 			if r.route.Retry {
-				secs := int32(math.Round(r.route.Delay.Seconds()))
+				// A long backoff is beyond the API's int32.
+				secs := int32(min(math.Round(r.route.Delay.Seconds()), math.MaxInt32))
 				ed.RetryBackoffIntervalSeconds = &secs
 			}
 		}
