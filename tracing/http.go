@@ -29,7 +29,7 @@ func (t *Tracer) Handler(next http.Handler) http.Handler {
 				attribute.String("rpc.system", "aws-api"),
 				attribute.String("rpc.service", "StepFunctions"),
 				attribute.String("rpc.method", action),
-				attribute.String("http.request.method", r.Method),
+				attribute.String("http.request.method", methodOf(r.Method)),
 			))
 		defer span.End()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -59,6 +59,17 @@ func actionOf(target string) string {
 		}
 	}
 	return action
+}
+
+// methodOf is the request's method when HTTP defines it, else "_OTHER"
+// (as OpenTelemetry's conventions say): any token is a method to Go.
+func methodOf(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "_OTHER"
 }
 
 // statusWriter remembers the status a handler wrote.

@@ -48,3 +48,38 @@ func TestHandlerSpanNameBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerMethodBounded: the method is the client's too; one HTTP does
+// not define is recorded as "_OTHER", as the semantic conventions say.
+func TestHandlerMethodBounded(t *testing.T) {
+	t.Parallel()
+	exp := tracetest.NewInMemoryExporter()
+	tr, err := tracing.New(t.Context(), tracing.Config{Exporter: exp, Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Shutdown(t.Context()) })
+	h := tr.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for _, c := range []struct{ method, want string }{
+		{"POST", "POST"}, {"GET", "GET"}, {strings.Repeat("X", 50_000), "_OTHER"}, {"PURGE", "_OTHER"},
+	} {
+		exp.Reset()
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Method = c.method
+		r.Header.Set("X-Amz-Target", "AWSStepFunctions.ListStateMachines")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		spans := exp.GetSpans()
+		if len(spans) != 1 {
+			t.Fatalf("%.20q: %d spans", c.method, len(spans))
+		}
+		got := ""
+		for _, a := range spans[0].Attributes {
+			if a.Key == "http.request.method" {
+				got = a.Value.AsString()
+			}
+		}
+		if got != c.want {
+			t.Errorf("method %.20q: attribute %.40q, want %q", c.method, got, c.want)
+		}
+	}
+}
