@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -56,7 +57,12 @@ func toGo(v any, t reflect.Type, path string) (reflect.Value, error) {
 		switch v := v.(type) {
 		case value.Number:
 			f := v.Float()
-			sec := int64(f)
+			// Years 1 to 9999, which an ISO 8601 timestamp can write;
+			// beyond, int64(f) would make any time at all.
+			if !(f >= -62135596800 && f < 253402300800) {
+				return reflect.Value{}, &paramError{path, "timestamp out of range"}
+			}
+			sec := int64(math.Floor(f))
 			return reflect.ValueOf(time.Unix(sec, int64((f-float64(sec))*1e9)).UTC()), nil
 		case string:
 			ts, err := time.Parse(time.RFC3339Nano, v)

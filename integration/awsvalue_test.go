@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -86,6 +87,17 @@ func TestParametersToRequests(t *testing.T) {
 		{name: "two attribute types", into: &dynamodb.GetItemInput{}, params: `{"Key": {"id": {"S": "a", "N": "1"}}}`, err: "one type key"},
 		{name: "object for a list", into: &eventbridge.PutEventsInput{}, params: `{"Entries": {}}`, err: "Parameters.Entries: want an array"},
 		{name: "bad time", into: &s3.PutObjectInput{}, params: `{"Expires": "tomorrow"}`, err: "ISO 8601"},
+		{name: "epoch seconds beyond year 9999", into: &s3.PutObjectInput{}, params: `{"Expires": 1e300}`, err: "Parameters.Expires: timestamp out of range"},
+		{name: "epoch seconds before year 1", into: &s3.PutObjectInput{}, params: `{"Expires": -1e300}`, err: "Parameters.Expires: timestamp out of range"},
+		{
+			name: "epoch seconds with a fraction", into: &s3.PutObjectInput{}, params: `{"Expires": -0.5}`,
+			check: func(req any) string {
+				if e := req.(*s3.PutObjectInput).Expires; e == nil || !e.Equal(time.Date(1969, 12, 31, 23, 59, 59, 5e8, time.UTC)) {
+					return fmt.Sprint("expires ", e)
+				}
+				return ""
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
