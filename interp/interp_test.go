@@ -462,3 +462,25 @@ func TestActivityStartedOnce(t *testing.T) {
 		t.Fatalf("events:\n got %s\nwant %s", got, want)
 	}
 }
+
+// A timeout or heartbeat from a path beyond what a Duration holds waits
+// (for centuries) instead of wrapping into the past and firing at once.
+func TestHugeTaskTimeoutDoesNotWrap(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
+		"TimeoutSecondsPath":"$.t","HeartbeatSecondsPath":"$.h","End":true}}}`)
+	x := interp.New(sm, info(`{"t":10000000000,"h":9999999999}`))
+	step := x.Apply(interp.Start{Time: epoch})
+	timers := 0
+	for _, c := range step.Commands {
+		if st, ok := c.(interp.SetTimer); ok {
+			timers++
+			if !st.At.After(epoch.Add(100 * 365 * 24 * time.Hour)) {
+				t.Errorf("timer %d due %v, want centuries after %v", st.TimerID, st.At, epoch)
+			}
+		}
+	}
+	if timers != 2 {
+		t.Fatalf("%d timers, want the timeout and the heartbeat: %v", timers, step.Commands)
+	}
+}

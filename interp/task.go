@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -169,10 +170,10 @@ func (x *Execution) task(t *thread) {
 		TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat, Token: t.taskToken, Credentials: creds,
 	})
 	if timeout > 0 {
-		t.timeoutTimer = x.setTimer(t, timerTaskTimeout, x.now.Add(time.Duration(timeout)*time.Second))
+		t.timeoutTimer = x.setTimer(t, timerTaskTimeout, x.now.Add(secondsDuration(timeout)))
 	}
 	if heartbeat > 0 {
-		t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(time.Duration(heartbeat)*time.Second))
+		t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(secondsDuration(heartbeat)))
 	}
 }
 
@@ -196,6 +197,12 @@ func (x *Execution) seconds(t *thread, e *asl.Expr, env *asl.Env) (int, *asl.Fai
 		return 0, runtimeFailure(t, "States.Runtime", fmt.Sprintf("The %s parameter must be a positive integer: %s", e.Field, pathText(e)))
 	}
 	return int(i), nil
+}
+
+// secondsDuration converts whole seconds to a Duration, capped at the
+// largest one (about 292 years) instead of wrapping to a negative time.
+func secondsDuration(secs int) time.Duration {
+	return time.Duration(min(int64(secs), math.MaxInt64/int64(time.Second))) * time.Second
 }
 
 func regionOf(arn string) string {
@@ -234,7 +241,7 @@ func (x *Execution) heartbeat(t *thread) {
 	}
 	x.cancelTimer(t.beatTimer)
 	secs, _ := x.seconds(t, t.state.HeartbeatSeconds, x.env(t, t.input))
-	t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(time.Duration(secs)*time.Second))
+	t.beatTimer = x.setTimer(t, timerHeartbeat, x.now.Add(secondsDuration(secs)))
 }
 
 // endTask forgets the thread's running task and its timers.
