@@ -181,6 +181,13 @@ func (x *Execution) Apply(in Input) Step {
 	x.cur = Step{}
 	x.out = &x.cur
 	x.now = in.inputTime()
+	if _, ok := in.(Redrive); ok && x.status != Running {
+		x.redrive()
+		x.drain()
+		step := x.cur
+		x.cur, x.out = Step{}, nil
+		return step
+	}
 	if x.status != Running {
 		x.out = nil
 		return Step{}

@@ -30,6 +30,7 @@ type fanout struct {
 	writing     *writing // the ResultWriter writing, else nil
 	selected    bool     // items have had ItemSelector applied (batches)
 	failed      []int    // distributed: iterations whose failure was tolerated
+	ok          []bool   // children that succeeded, by index (for a redrive)
 }
 
 func (x *Execution) parallel(t *thread) {
@@ -391,6 +392,10 @@ func (x *Execution) childDone(c *thread) {
 	}
 	fan.remove(c)
 	fan.results[c.index] = c.output
+	if fan.ok == nil {
+		fan.ok = make([]bool, len(fan.results))
+	}
+	fan.ok[c.index] = true
 	fan.pending--
 	if fan.isMap {
 		if !c.silent {
@@ -480,6 +485,7 @@ func (x *Execution) childFailed(c *thread) {
 	if !c.silent {
 		p.last = c.last
 	}
+	p.lastFan = snapshot(fan, c)
 	x.abortChildren(p)
 	p.fan = nil
 	if fan.isMap && fan.distributed {
@@ -533,6 +539,7 @@ func (x *Execution) abortThread(t *thread) {
 	if t.done {
 		return
 	}
+	snap := snapshot(t.fan, nil)
 	if t.fan != nil {
 		x.abortChildren(t)
 		t.fan = nil
@@ -547,6 +554,7 @@ func (x *Execution) abortThread(t *thread) {
 	}
 	x.cancelTimer(t.waitTimer)
 	t.waitTimer = 0
+	t.markRedo(snap)
 	t.done, t.state = true, nil
 	for i, q := range x.runq {
 		if q == t {

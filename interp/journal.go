@@ -38,6 +38,8 @@ func MarshalInput(in Input) []byte {
 	case TimerFired:
 		o.Set("type", "TimerFired")
 		o.Set("timer", value.Int(in.TimerID))
+	case Redrive:
+		o.Set("type", "Redrive")
 	case Stop:
 		o.Set("type", "Stop")
 		o.Set("error", in.Error)
@@ -82,6 +84,8 @@ func UnmarshalInput(data []byte) (Input, error) {
 		return TaskHeartbeat{Time: at, TaskID: num("task")}, nil
 	case "TimerFired":
 		return TimerFired{Time: at, TimerID: num("timer")}, nil
+	case "Redrive":
+		return Redrive{Time: at}, nil
 	case "Stop":
 		return Stop{Time: at, Error: str("error"), Cause: str("cause")}, nil
 	}

@@ -53,6 +53,11 @@ type thread struct {
 	output     any
 	outputText string // the output's JSON text, if it was recorded
 	failure    *asl.Failure
+
+	// For a redrive: where the thread starts again, and the progress of
+	// the Parallel or Map it is in when that failed (redrive.go).
+	redo    *redoPoint
+	lastFan *fanSnapshot
 }
 
 // goTo moves t to state name with input, whose JSON text is text ("" if
@@ -64,6 +69,7 @@ func (t *thread) goTo(name string, input any, text string) {
 	t.retries = nil
 	t.retryCount = 0
 	t.taskToken = "" // a token belongs to the state that asked for it
+	t.lastFan = nil
 }
 
 // scope holds workflow variables. Inner scopes (Map iterations, Parallel
@@ -259,6 +265,7 @@ func (x *Execution) enter(t *thread) {
 
 // execute runs the current state's work (again, on a retry).
 func (x *Execution) execute(t *thread) {
+	t.lastFan = nil // a retry starts the state over
 	switch t.state.Type {
 	case asl.TypePass:
 		x.pass(t)
@@ -374,6 +381,7 @@ func (x *Execution) threadDone(t *thread, output any) {
 
 // threadFailed ends t with a failure nothing in it caught.
 func (x *Execution) threadFailed(t *thread, f *asl.Failure) {
+	t.markRedo(t.lastFan)
 	t.done, t.failure, t.state = true, f, nil
 	if t.parent == nil {
 		x.finish(Failed, nil, f.Name, f.Cause)

@@ -1,0 +1,229 @@
+package interp_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cairn-sfn/cairn/interp"
+	"github.com/cairn-sfn/cairn/value"
+)
+
+// runFrom applies first and then answers tasks with h and fires timers,
+// as driveJournal does, until x waits for nothing more.
+func runFrom(t *testing.T, x *interp.Execution, first interp.Input, h handler) ([]interp.Event, []interp.Input) {
+	t.Helper()
+	now := interp.InputTime(first)
+	var events []interp.Event
+	var journal []interp.Input
+	var timers []interp.SetTimer
+	inputs := []interp.Input{first}
+	for steps := 0; steps < 100_000; steps++ {
+		if len(inputs) == 0 {
+			if x.Status() != interp.Running || len(timers) == 0 {
+				return events, journal
+			}
+			slices.SortStableFunc(timers, func(a, b interp.SetTimer) int { return a.At.Compare(b.At) })
+			next := timers[0]
+			timers = timers[1:]
+			if next.At.After(now) {
+				now = next.At
+			}
+			inputs = append(inputs, interp.TimerFired{Time: now, TimerID: next.TimerID})
+		}
+		in := inputs[0]
+		inputs = inputs[1:]
+		journal = append(journal, in)
+		step := x.Apply(in)
+		events = append(events, step.Events...)
+		for _, c := range step.Commands {
+			switch c := c.(type) {
+			case interp.RunTask:
+				if h == nil {
+					continue // left unanswered
+				}
+				out, errName, cause := h(c)
+				if errName != "" {
+					inputs = append(inputs, interp.TaskFailed{Time: now, TaskID: c.TaskID, Error: errName, Cause: cause})
+				} else {
+					inputs = append(inputs, interp.TaskSucceeded{Time: now, TaskID: c.TaskID, Output: out})
+				}
+			case interp.SetTimer:
+				timers = append(timers, c)
+			case interp.CancelTimer:
+				timers = slices.DeleteFunc(timers, func(s interp.SetTimer) bool { return s.TimerID == c.TimerID })
+			}
+		}
+	}
+	t.Fatal("execution did not settle")
+	return nil, nil
+}
+
+// flaky fails each task whose input (as JSON) is in failOnce the first
+// time it runs, and counts the runs by input.
+type flaky struct {
+	failOnce map[string]bool
+	runs     map[string]int
+}
+
+func (f *flaky) answer(task interp.RunTask) (any, string, string) {
+	key := value.String(task.Input)
+	f.runs[key]++
+	if f.failOnce[key] && f.runs[key] == 1 {
+		return nil, "Boom", "first run of " + key
+	}
+	return value.ObjectOf("done", task.Input), "", ""
+}
+
+func count(events []interp.Event, typ string) int {
+	n := 0
+	for _, e := range events {
+		if e.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRedrive(t *testing.T) {
+	t.Parallel()
+	const task = `"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f"`
+	cases := []struct {
+		name     string
+		def      string
+		input    string
+		failOnce []string
+		wantRuns map[string]int // task runs by input, over both attempts
+		want     string         // the output after the redrive
+	}{{
+		name: "task",
+		def: `{"StartAt":"A","States":{
+			"A":{"Type":"Pass","Result":{"n":1},"Next":"B"},
+			"B":{` + task + `,"Next":"C"},
+			"C":{"Type":"Pass","Parameters":{"r.$":"$$.Execution.RedriveCount","out.$":"$"},"End":true}}}`,
+		input:    `{}`,
+		failOnce: []string{`{"n":1}`},
+		wantRuns: map[string]int{`{"n":1}`: 2},
+		want:     `{"r":1,"out":{"done":{"n":1}}}`,
+	}, {
+		name: "parallel",
+		def: `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"X","States":{"X":{"Type":"Pass","Result":"x","Next":"XT"},"XT":{` + task + `,"End":true}}},
+			{"StartAt":"Y","States":{"Y":{"Type":"Pass","Result":"y","Next":"YT"},"YT":{` + task + `,"End":true}}}]}}}`,
+		input:    `{}`,
+		failOnce: []string{`"y"`},
+		wantRuns: map[string]int{`"x"`: 1, `"y"`: 2},
+		want:     `[{"done":"x"},{"done":"y"}]`,
+	}, {
+		name: "map",
+		def: `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"MaxConcurrency":2,
+			"ItemProcessor":{"StartAt":"T","States":{"T":{` + task + `,"End":true}}}}}}`,
+		input:    `[1,2,3,4,5]`,
+		failOnce: []string{`2`},
+		// 2 fails while 1 and 3 run: 3 is aborted, 4 and 5 never start.
+		wantRuns: map[string]int{`1`: 1, `2`: 2, `3`: 2, `4`: 1, `5`: 1},
+		want:     `[{"done":1},{"done":2},{"done":3},{"done":4},{"done":5}]`,
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := &flaky{failOnce: map[string]bool{}, runs: map[string]int{}}
+			for _, k := range tc.failOnce {
+				f.failOnce[k] = true
+			}
+			sm := parse(t, tc.def)
+			x := interp.New(sm, info(tc.input))
+			events, journal := runFrom(t, x, interp.Start{Time: epoch}, f.answer)
+			if x.Status() != interp.Failed || x.Error() != "Boom" {
+				t.Fatalf("first attempt: %s %s", x.Status(), x.Error())
+			}
+			if ok, why := x.Redrivable(); !ok {
+				t.Fatalf("not redrivable: %s", why)
+			}
+			more, j2 := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, f.answer)
+			events, journal = append(events, more...), append(journal, j2...)
+			if x.Status() != interp.Succeeded {
+				t.Fatalf("after redrive: %s %s %s\n%s", x.Status(), x.Error(), x.Cause(), types(more))
+			}
+			if got := value.String(x.Output()); got != tc.want {
+				t.Errorf("output %s, want %s", got, tc.want)
+			}
+			for k, n := range tc.wantRuns {
+				if f.runs[k] != n {
+					t.Errorf("task %s ran %d times, want %d (%v)", k, f.runs[k], n, f.runs)
+				}
+			}
+			if more[0].Type != "ExecutionRedriven" || !strings.Contains(string(more[0].AppendJSON(nil)), `"redriveCount":1`) {
+				t.Errorf("first event after redrive: %s", more[0].AppendJSON(nil))
+			}
+			if x.RedriveCount() != 1 {
+				t.Errorf("RedriveCount %d", x.RedriveCount())
+			}
+			for i := 1; i < len(events); i++ {
+				if events[i].ID != events[i-1].ID+1 {
+					t.Fatalf("event ids not consecutive at %d: %d after %d", i, events[i].ID, events[i-1].ID)
+				}
+			}
+
+			// The journal, encoded and decoded, replays to the same end.
+			decoded := make([]interp.Input, len(journal))
+			for i, in := range journal {
+				var err error
+				if decoded[i], err = interp.UnmarshalInput(interp.MarshalInput(in)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			y := interp.New(sm, info(tc.input))
+			out, replayed := interp.Replay(y, decoded)
+			if y.Status() != interp.Succeeded || value.String(y.Output()) != tc.want {
+				t.Errorf("replay: %s %s", y.Status(), value.String(y.Output()))
+			}
+			if len(out.Tasks) != 0 || len(out.Timers) != 0 {
+				t.Errorf("replay waits for %+v", out)
+			}
+			if len(replayed) != len(events) {
+				t.Fatalf("replay made %d events, want %d", len(replayed), len(events))
+			}
+			for i := range events {
+				a, b := string(events[i].AppendJSON(nil)), string(replayed[i].AppendJSON(nil))
+				if a != b {
+					t.Fatalf("event %d differs:\n%s\n%s", i, a, b)
+				}
+			}
+		})
+	}
+}
+
+func TestRedriveAbortedRunsTheStateAgain(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":7,"Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`)
+	x := interp.New(sm, info(`{}`))
+	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	x.Apply(interp.Stop{Time: epoch.Add(time.Second), Error: "e", Cause: "c"})
+	if x.Status() != interp.Aborted {
+		t.Fatalf("status %s", x.Status())
+	}
+	var inputs []string
+	runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
+		inputs = append(inputs, value.String(task.Input))
+		return task.Input, "", ""
+	})
+	if x.Status() != interp.Succeeded || value.String(x.Output()) != "7" || !slices.Equal(inputs, []string{"7"}) {
+		t.Errorf("after redrive: %s %s, task inputs %v", x.Status(), value.String(x.Output()), inputs)
+	}
+}
+
+func TestRedriveIgnoredUnlessUnsuccessful(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)
+	x := interp.New(sm, info(`{}`))
+	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	if ok, why := x.Redrivable(); ok || why != "Execution is SUCCEEDED and cannot be redriven" {
+		t.Errorf("Redrivable: %v %q", ok, why)
+	}
+	if step := x.Apply(interp.Redrive{Time: epoch}); len(step.Events) != 0 || x.Status() != interp.Succeeded {
+		t.Errorf("redrive of a succeeded execution: %+v %s", step, x.Status())
+	}
+}
