@@ -63,6 +63,14 @@ type Step struct {
 	Output       string
 	Error, Cause string
 	StopDate     time.Time
+	// Redrive, when set, reopens the ended execution (RedriveExecution):
+	// its status, output, error, cause and stop date become the step's
+	// (RUNNING and empty, unless the step ends it again at once) and its
+	// RedriveCount grows by one. In a store that several nodes share it is
+	// leased to RedriveNode, with its fence bumped by one, when that is
+	// not "".
+	Redrive     bool
+	RedriveNode string
 }
 
 // ExecutionFilter selects executions for ListExecutions.

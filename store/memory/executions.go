@@ -35,6 +35,14 @@ func apply(x *execution, st store.Step) {
 		x.journal = append(x.journal, slices.Clone(st.Input))
 	}
 	x.events = append(x.events, cloneEvents(st.Events)...)
+	if st.Redrive {
+		x.e.RedriveCount++
+		x.e.Status, x.e.Output, x.e.Error, x.e.Cause, x.e.StopDate = st.Status, st.Output, st.Error, st.Cause, st.StopDate
+		if st.RedriveNode != "" {
+			x.e.Lease = store.Lease{Node: st.RedriveNode, Fence: x.e.Lease.Fence + 1}
+		}
+		return
+	}
 	if st.Status != "" && st.Status != "RUNNING" {
 		x.e.Status, x.e.Output, x.e.Error, x.e.Cause, x.e.StopDate = st.Status, st.Output, st.Error, st.Cause, st.StopDate
 	}

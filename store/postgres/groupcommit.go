@@ -74,6 +74,19 @@ SELECT (SELECT id FROM u), (SELECT version FROM executions WHERE arn = $1)`
 
 var advanceSQL, endSQL = stepSQL(false), stepSQL(true)
 
+// redriveSQL commits a step that reopens an ended execution (store.Step's
+// Redrive), as stepSQL does; a node ($12, empty for none) takes its lease.
+const redriveSQL = `WITH u AS (UPDATE executions SET version = $2, status = $7, output = $8, error = $9, cause = $10,
+		stop_date = $11, redrive_count = redrive_count + 1,
+		owner = CASE WHEN $12 = '' THEN owner ELSE $12 END,
+		fence = CASE WHEN $12 = '' THEN fence ELSE fence + 1 END
+	WHERE arn = $1 AND version = $2 - 1 AND ($6 = 0 OR fence = $6)
+	RETURNING id),
+j AS (INSERT INTO execution_journal (execution_id, version, input) SELECT id, $2, $3 FROM u WHERE $3::bytea IS NOT NULL),
+ev AS (INSERT INTO execution_events (execution_id, id, body)
+	SELECT u.id, x.id, x.body FROM u, unnest($4::bigint[], $5::bytea[]) AS x (id, body))
+SELECT (SELECT id FROM u), (SELECT version FROM executions WHERE arn = $1)`
+
 // request is one caller's CreateExecution or CommitSteps.
 type request struct {
 	create *store.Execution // set for CreateExecution: steps[0] is its first step
@@ -279,7 +292,8 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 			creates[n] = append(creates[n], k)
 			continue
 		}
-		if perStep || o.create() != nil {
+		if perStep || o.create() != nil || o.step().Redrive {
+			// A redrive is rare: it goes alone, not in a round.
 			queued = append(queued, pending{op: k})
 			queue(b, o)
 			continue
@@ -496,6 +510,11 @@ func queue(b *pgx.Batch, o *op) {
 		b.Queue(createSQL, x.ARN, x.StateMachineARN, x.VersionARN, x.AliasARN, x.Name, x.Status, x.RoleARN, x.Output,
 			x.Error, x.Cause, x.TraceHeader, int64(x.Seed), nanos(x.StartDate), nanos(x.StopDate), x.Version,
 			x.RedriveCount, x.Definition, x.Input, st.Input, ids, bodies, x.Lease.Node, x.Lease.Fence)
+		return
+	}
+	if st.Redrive {
+		b.Queue(redriveSQL, st.ExecutionARN, st.Version, st.Input, ids, bodies, st.Fence,
+			st.Status, st.Output, st.Error, st.Cause, nanos(st.StopDate), st.RedriveNode)
 		return
 	}
 	if ended(st) {

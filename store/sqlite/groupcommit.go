@@ -54,8 +54,8 @@ type committer struct {
 	stopped chan struct{}
 	batches atomic.Int64 // transactions committed, for tests
 
-	create, spec, advance, end, version, journal *sql.Stmt
-	events                                       [maxRowsPerInsert + 1]*sql.Stmt // by row count
+	create, spec, advance, end, redrive, version, journal *sql.Stmt
+	events                                                [maxRowsPerInsert + 1]*sql.Stmt // by row count
 }
 
 func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
@@ -77,6 +77,8 @@ func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
 		&c.advance: `UPDATE executions SET version = ? WHERE arn = ? AND version = ? RETURNING id`,
 		&c.end: `UPDATE executions SET version = ?, status = ?, output = ?, error = ?, cause = ?, stop_date = ?
 			WHERE arn = ? AND version = ? RETURNING id`,
+		&c.redrive: `UPDATE executions SET version = ?, status = ?, output = ?, error = ?, cause = ?, stop_date = ?,
+			redrive_count = redrive_count + 1 WHERE arn = ? AND version = ? RETURNING id`,
 		&c.version: `SELECT version FROM executions WHERE arn = ?`,
 		&c.journal: `INSERT INTO execution_journal (execution_id, version, input) VALUES (?, ?, ?)`,
 	}
@@ -95,7 +97,7 @@ func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
 }
 
 func (c *committer) closeStmts() {
-	for _, s := range append([]*sql.Stmt{c.create, c.spec, c.advance, c.end, c.version, c.journal}, c.events[:]...) {
+	for _, s := range append([]*sql.Stmt{c.create, c.spec, c.advance, c.end, c.redrive, c.version, c.journal}, c.events[:]...) {
 		if s != nil {
 			s.Close()
 		}
@@ -313,7 +315,10 @@ func (w *txWriter) createExecution(e store.Execution, first store.Step) error {
 func (w *txWriter) commitStep(st store.Step) error {
 	var id int64
 	var err error
-	if ended(st) {
+	if st.Redrive {
+		err = w.stmt(w.c.redrive).QueryRowContext(w.ctx, st.Version, st.Status, st.Output, st.Error, st.Cause, optNanos(st.StopDate),
+			st.ExecutionARN, st.Version-1).Scan(&id)
+	} else if ended(st) {
 		err = w.stmt(w.c.end).QueryRowContext(w.ctx, st.Version, st.Status, st.Output, st.Error, st.Cause, optNanos(st.StopDate),
 			st.ExecutionARN, st.Version-1).Scan(&id)
 	} else {

@@ -114,6 +114,43 @@ func RunCluster(t *testing.T, newStore func(t *testing.T) interface {
 		checkHeld(t, s, "n3", map[string]int64{a.ARN: 2, b.ARN: 6, c.ARN: 2, prefix + "execution:c:free": 1})
 	})
 
+	t.Run("RedriveLeases", func(t *testing.T) {
+		s, ctx := setup(t)
+		endedExec(t, s, "d", t0, lease("n1", 3))
+		arn := prefix + "execution:c:d"
+		commit := func(st store.Step) error {
+			errs, err := s.CommitSteps(ctx, []store.Step{st})
+			if err != nil {
+				return err
+			}
+			return errs[0]
+		}
+		st := StepOf(arn, 2, 2, 1)
+		st.Redrive, st.Status, st.RedriveNode, st.Fence = true, "RUNNING", "n2", 2
+		if err := commit(st); !errors.Is(err, store.ErrStaleVersion) {
+			t.Fatalf("redrive with a stale fence: %v", err)
+		}
+		st.Fence = 3
+		if err := commit(st); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.GetExecution(ctx, arn); err != nil || got.Lease != lease("n2", 4) || got.Status != "RUNNING" {
+			t.Fatalf("after redrive: %v %+v", err, got)
+		}
+		checkHeld(t, s, "n2", map[string]int64{arn: 4})
+		checkHeld(t, s, "n1", map[string]int64{})
+		// The old fence no longer commits; the new one does.
+		next := StepOf(arn, 3, 3, 1)
+		next.Fence = 3
+		if err := commit(next); !errors.Is(err, store.ErrStaleVersion) {
+			t.Fatalf("step with the old fence: %v", err)
+		}
+		next.Fence = 4
+		if err := commit(next); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("Claim", func(t *testing.T) {
 		s, ctx := setup(t)
 		live := createLeased(t, s, "live", t0, lease("n1", 1))

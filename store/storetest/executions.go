@@ -401,6 +401,76 @@ func RunExecutions(t *testing.T, newStore func(t *testing.T) store.Executions) {
 		checkChain(t, s, e.ARN, 1, 1)
 	})
 
+	t.Run("Redrive", func(t *testing.T) {
+		s, ctx := setup(t)
+		e := Exec("m", "r", t0)
+		first := StepOf(e.ARN, 1, 1, 2)
+		first.Status, first.Error, first.Cause, first.StopDate = "FAILED", "Boom", "bad", t0.Add(time.Second)
+		if err := s.CreateExecution(ctx, e, first); err != nil {
+			t.Fatal(err)
+		}
+		commit := func(st store.Step) error {
+			errs, err := s.CommitSteps(ctx, []store.Step{st})
+			if err != nil {
+				return err
+			}
+			return errs[0]
+		}
+		stale := StepOf(e.ARN, 3, 3, 1)
+		stale.Redrive, stale.Status = true, "RUNNING"
+		if err := commit(stale); !errors.Is(err, store.ErrStaleVersion) {
+			t.Fatalf("redrive at the wrong version: %v, want ErrStaleVersion", err)
+		}
+		steps := []struct {
+			redrive                        bool
+			status, errName, cause, output string
+			stop                           time.Time
+			want                           store.Execution
+		}{
+			// Reopened: RUNNING again, the failure forgotten.
+			{redrive: true, status: "RUNNING"},
+			{status: "RUNNING"},
+			{status: "TIMED_OUT", errName: "States.Timeout", stop: t0.Add(time.Hour)},
+			// Reopened and ended in the same step.
+			{redrive: true, status: "FAILED", errName: "Again", cause: "c", stop: t0.Add(2 * time.Hour)},
+			{redrive: true, status: "RUNNING"},
+			{status: "SUCCEEDED", output: `{"ok":1}`, stop: t0.Add(3 * time.Hour)},
+		}
+		redrives := 0
+		for i, tc := range steps {
+			v := int64(i + 2)
+			st := StepOf(e.ARN, v, v+1, 1)
+			st.Redrive, st.Status, st.Error, st.Cause, st.Output, st.StopDate = tc.redrive, tc.status, tc.errName, tc.cause, tc.output, tc.stop
+			if err := commit(st); err != nil {
+				t.Fatalf("step %d: %v", v, err)
+			}
+			if tc.redrive {
+				redrives++
+			}
+			want := e
+			want.Version, want.RedriveCount, want.Status = v, redrives, tc.status
+			want.Error, want.Cause, want.Output, want.StopDate = tc.errName, tc.cause, tc.output, tc.stop
+			if tc.status == "RUNNING" && !tc.redrive {
+				want.Error, want.Cause, want.Output, want.StopDate = "", "", "", time.Time{}
+			}
+			got, err := s.GetExecution(ctx, e.ARN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := DiffExecution(got, want); d != "" {
+				t.Fatalf("after step %d: %s", v, d)
+			}
+			running, err := s.RunningExecutions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(running) == 1) != (tc.status == "RUNNING") {
+				t.Fatalf("after step %d (%s): %d running", v, tc.status, len(running))
+			}
+		}
+		checkChain(t, s, e.ARN, int64(len(steps)+1), int64(len(steps)+2))
+	})
+
 	t.Run("ConcurrentCreates", func(t *testing.T) {
 		// Many creations at once (a backend may write them in one
 		// statement), some ending in their first step, and three racing
