@@ -325,15 +325,16 @@ func newUUID(seed func() uint64) string {
 // interpInfo describes an execution to the interpreter.
 func interpInfo(ex store.Execution, sm store.StateMachine, in any) interp.Info {
 	return interp.Info{
-		ExecutionArn:           ex.ARN,
-		Name:                   ex.Name,
-		StateMachineArn:        ex.StateMachineARN,
-		StateMachineName:       sm.Name,
-		RoleArn:                ex.RoleARN,
-		Input:                  in,
-		InputText:              ex.Input,
-		Seed:                   ex.Seed,
-		RedriveCount:           ex.RedriveCount,
+		ExecutionArn:     ex.ARN,
+		Name:             ex.Name,
+		StateMachineArn:  ex.StateMachineARN,
+		StateMachineName: sm.Name,
+		RoleArn:          ex.RoleARN,
+		Input:            in,
+		InputText:        ex.Input,
+		Seed:             ex.Seed,
+		// RedriveCount stays 0: the interpreter counts the redrives in
+		// its journal, so a replay sees each state with the count it had.
 		StateMachineAliasArn:   ex.AliasARN,
 		StateMachineVersionArn: ex.VersionARN,
 	}

@@ -40,6 +40,7 @@ func MarshalInput(in Input) []byte {
 		o.Set("timer", value.Int(in.TimerID))
 	case Redrive:
 		o.Set("type", "Redrive")
+		o.Set("token", in.ClientToken)
 	case Stop:
 		o.Set("type", "Stop")
 		o.Set("error", in.Error)
@@ -85,7 +86,7 @@ func UnmarshalInput(data []byte) (Input, error) {
 	case "TimerFired":
 		return TimerFired{Time: at, TimerID: num("timer")}, nil
 	case "Redrive":
-		return Redrive{Time: at}, nil
+		return Redrive{Time: at, ClientToken: str("token")}, nil
 	case "Stop":
 		return Stop{Time: at, Error: str("error"), Cause: str("cause")}, nil
 	}

@@ -15,6 +15,9 @@ import (
 // ignores it.
 type Redrive struct {
 	Time time.Time
+	// ClientToken is the caller's idempotency token, kept in the journal
+	// so that a repeated request is recognised.
+	ClientToken string
 }
 
 func (i Redrive) inputTime() time.Time { return i.Time }

@@ -141,7 +141,7 @@ func TestRedrive(t *testing.T) {
 			if ok, why := x.Redrivable(); !ok {
 				t.Fatalf("not redrivable: %s", why)
 			}
-			more, j2 := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, f.answer)
+			more, j2 := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour), ClientToken: "tok"}, f.answer)
 			events, journal = append(events, more...), append(journal, j2...)
 			if x.Status() != interp.Succeeded {
 				t.Fatalf("after redrive: %s %s %s\n%s", x.Status(), x.Error(), x.Cause(), types(more))
@@ -172,6 +172,9 @@ func TestRedrive(t *testing.T) {
 				var err error
 				if decoded[i], err = interp.UnmarshalInput(interp.MarshalInput(in)); err != nil {
 					t.Fatal(err)
+				}
+				if r, ok := in.(interp.Redrive); ok && decoded[i] != r {
+					t.Fatalf("journal entry %d: %#v, decoded %#v", i, in, decoded[i])
 				}
 			}
 			y := interp.New(sm, info(tc.input))

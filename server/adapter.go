@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/cairn-sfn/cairn/api"
 	"github.com/cairn-sfn/cairn/engine"
@@ -39,6 +40,9 @@ func apiError(err error) error {
 		return api.Errorf(api.ExecutionAlreadyExists, "%s", err.Error())
 	case errors.Is(err, engine.ErrInvalidDefinition):
 		return api.Errorf(api.InvalidDefinition, "%s", err.Error())
+	case errors.Is(err, engine.ErrNotRedrivable):
+		_, why, _ := strings.Cut(err.Error(), ": ")
+		return api.Errorf(api.ExecutionNotRedrivable, "%s", why)
 	case errors.Is(err, engine.ErrNotExpress):
 		return api.Errorf(api.StateMachineTypeNotSupported, "This operation is not supported by this type of state machine")
 	}
@@ -98,12 +102,19 @@ func (a executions) DescribeExecution(ctx context.Context, in *api.DescribeExecu
 	if err != nil {
 		return nil, apiError(err)
 	}
-	zero := int32(ex.RedriveCount)
+	redrive, err := a.e.RedriveState(ctx, ex)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	count := int32(ex.RedriveCount)
 	out := &api.DescribeExecutionOutput{
 		ExecutionArn: ex.ARN, StateMachineArn: ex.StateMachineARN, Name: ex.Name, Status: ex.Status,
 		StartDate: api.At(ex.StartDate), TraceHeader: ex.TraceHeader, Error: ex.Error, Cause: ex.Cause,
-		StateMachineVersionArn: ex.VersionARN, StateMachineAliasArn: ex.AliasARN, RedriveCount: &zero,
-		RedriveStatus: "NOT_REDRIVABLE",
+		StateMachineVersionArn: ex.VersionARN, StateMachineAliasArn: ex.AliasARN, RedriveCount: &count,
+		RedriveStatus: redrive.Status, RedriveStatusReason: redrive.Reason,
+	}
+	if !redrive.Date.IsZero() {
+		out.RedriveDate = api.At(redrive.Date)
 	}
 	if !ex.StopDate.IsZero() {
 		out.StopDate = api.At(ex.StopDate)
@@ -115,9 +126,6 @@ func (a executions) DescribeExecution(ctx context.Context, in *api.DescribeExecu
 			out.Output = ex.Output
 			out.OutputDetails = &api.CloudWatchEventsExecutionDataDetails{Included: true}
 		}
-	}
-	if ex.Status == "RUNNING" || ex.Status == "SUCCEEDED" {
-		out.RedriveStatusReason = "Execution is " + ex.Status + " and cannot be redriven"
 	}
 	return out, nil
 }
@@ -145,6 +153,13 @@ func (a executions) ListExecutions(ctx context.Context, in *api.ListExecutionsIn
 		}
 		if !ex.StopDate.IsZero() {
 			item.StopDate = api.At(ex.StopDate)
+		}
+		if ex.RedriveCount > 0 {
+			count := int32(ex.RedriveCount)
+			item.RedriveCount = &count
+			if redrive, err := a.e.RedriveState(ctx, ex); err == nil && !redrive.Date.IsZero() {
+				item.RedriveDate = api.At(redrive.Date)
+			}
 		}
 		out.Executions = append(out.Executions, item)
 	}
@@ -200,7 +215,11 @@ func (a executions) DescribeStateMachineForExecution(ctx context.Context, in *ap
 }
 
 func (a executions) RedriveExecution(ctx context.Context, in *api.RedriveExecutionInput) (*api.RedriveExecutionOutput, error) {
-	return nil, api.Errorf(api.ExecutionNotRedrivable, "RedriveExecution is not supported yet")
+	at, err := a.e.RedriveExecution(ctx, in.ExecutionArn, in.ClientToken)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	return &api.RedriveExecutionOutput{RedriveDate: api.At(at)}, nil
 }
 
 // withoutExecutionData drops the input and output of an event's details,
