@@ -232,6 +232,7 @@ func (s *Server) DescribeStateMachineForExecution(ctx context.Context, in *Descr
 func (s *Server) RedriveExecution(ctx context.Context, in *RedriveExecutionInput) (*RedriveExecutionOutput, error) {
 	var v violations
 	v.maxLen("clientToken", in.ClientToken, 64)
+	v.clientToken(in.ClientToken)
 	if err := checkExecutionARN(in.ExecutionArn, &v); err != nil {
 		return nil, err
 	}

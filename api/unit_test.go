@@ -138,6 +138,17 @@ func TestViolationsMessage(t *testing.T) {
 	}
 }
 
+func TestClientToken(t *testing.T) {
+	t.Parallel()
+	for tok, ok := range map[string]bool{"": true, "abc-123_!~": true, "a b": false, "tab\t": false, "é": false} {
+		var v violations
+		v.clientToken(tok)
+		if (len(v) == 0) != ok {
+			t.Errorf("clientToken(%q): %v", tok, v)
+		}
+	}
+}
+
 func TestTokens(t *testing.T) {
 	t.Parallel()
 	tok := encodeToken("activities", "arn:x")

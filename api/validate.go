@@ -41,6 +41,17 @@ func (v *violations) between(field string, value, lo, hi int64) {
 	}
 }
 
+// clientToken checks an idempotency token: printable ASCII without
+// spaces, as AWS's model has it ("" is no token).
+func (v *violations) clientToken(tok string) {
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < '!' || tok[i] > '~' {
+			v.add("Value '%s' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", clip(tok))
+			return
+		}
+	}
+}
+
 // err is nil when nothing was violated.
 func (v violations) err() error {
 	switch len(v) {

@@ -145,3 +145,96 @@ func TestRedriveExecution(t *testing.T) {
 		t.Errorf("rebuilt: %s, %d redrives", r.x.Status(), r.x.RedriveCount())
 	}
 }
+
+// In a cluster the node that redrives an execution takes its lease and
+// works it, wherever it ran before.
+func TestRedriveLeasesToRedrivingNode(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+fnA+`","End":true}}}`)
+	var runs atomic.Int32
+	inv := Handlers{fnA: func(ctx context.Context, in any) (any, error) {
+		if runs.Add(1) == 1 {
+			return nil, &TaskError{Name: "Flaky", Cause: "first run"}
+		}
+		return "ok", nil
+	}}
+	a := startNode(t, st, "a", time.Minute, inv)
+	b := startNode(t, st, "b", time.Minute, inv)
+	ctx := t.Context()
+	ex, err := a.StartExecution(ctx, StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() store.Execution {
+		got, err := st.GetExecution(ctx, ex.ARN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	waitFor(t, "the first attempt to fail", func() bool { return get().Status == interp.Failed })
+	before := get().Lease
+	if _, err := b.RedriveExecution(ctx, ex.ARN, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the redriven execution to succeed", func() bool { return get().Status == interp.Succeeded })
+	got := get()
+	if got.Lease.Node != "b" || got.Lease.Fence != before.Fence+1 || got.Output != `"ok"` || runs.Load() != 2 {
+		t.Errorf("after redrive from b: lease %+v (before %+v), output %s, %d runs", got.Lease, before, got.Output, runs.Load())
+	}
+}
+
+// A redriven execution still running when its engine stops is recovered
+// by the next one from its journal, redrive included.
+func TestRedrivenExecutionRecovers(t *testing.T) {
+	st := memory.New()
+	createMachine(t, st, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+fnA+`","Next":"C"},
+		"C":{"Type":"Pass","Parameters":{"r.$":"$$.Execution.RedriveCount"},"End":true}}}`)
+	var runs atomic.Int32
+	release := make(chan struct{})
+	inv := Handlers{fnA: func(ctx context.Context, in any) (any, error) {
+		switch runs.Add(1) {
+		case 1:
+			return nil, &TaskError{Name: "Flaky", Cause: "first run"}
+		case 2:
+			<-ctx.Done() // the engine stops meanwhile
+			return nil, ctx.Err()
+		}
+		<-release
+		return "ok", nil
+	}}
+	ctx := t.Context()
+	e1, err := New(Config{}, Deps{Store: st, Invoker: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := e1.StartExecution(ctx, StartRequest{StateMachineARN: testMachineARN, Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() store.Execution {
+		got, err := st.GetExecution(ctx, ex.ARN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	waitFor(t, "the first attempt to fail", func() bool { return get().Status == interp.Failed })
+	if _, err := e1.RedriveExecution(ctx, ex.ARN, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the task to run again", func() bool { return runs.Load() == 2 })
+	e1.Stop()
+	if got := get(); got.Status != interp.Running || got.RedriveCount != 1 {
+		t.Fatalf("after stop: %s, redriveCount %d", got.Status, got.RedriveCount)
+	}
+	startEngine(t, Config{}, Deps{Store: st, Invoker: inv})
+	close(release)
+	waitFor(t, "the recovered execution to succeed", func() bool { return get().Status == interp.Succeeded })
+	if got := get(); got.Output != `{"r":1}` {
+		t.Errorf("output %s, want the redrive count 1", got.Output)
+	}
+}
