@@ -230,3 +230,93 @@ func TestRedriveIgnoredUnlessUnsuccessful(t *testing.T) {
 		t.Errorf("redrive of a succeeded execution: %+v %s", step, x.Status())
 	}
 }
+
+// An execution stopped while a Map's iterations wait is redriven: the
+// iteration that had succeeded keeps its result, the others run again.
+func TestRedriveStoppedMap(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+		"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}}}}`)
+	x := interp.New(sm, info(`[1,2,3]`))
+	var journal []interp.Input
+	apply := func(in interp.Input) interp.Step { journal = append(journal, in); return x.Apply(in) }
+	step := apply(interp.Start{Time: epoch})
+	for _, c := range step.Commands {
+		if rt, ok := c.(interp.RunTask); ok && value.String(rt.Input) == "1" {
+			apply(interp.TaskSucceeded{Time: epoch, TaskID: rt.TaskID, Output: "one"})
+		}
+	}
+	apply(interp.Stop{Time: epoch.Add(time.Second)})
+	if x.Status() != interp.Aborted {
+		t.Fatalf("status %s", x.Status())
+	}
+	var inputs []string
+	_, more := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
+		inputs = append(inputs, value.String(task.Input))
+		return task.Input, "", ""
+	})
+	slices.Sort(inputs)
+	if x.Status() != interp.Succeeded || value.String(x.Output()) != `["one",2,3]` || !slices.Equal(inputs, []string{"2", "3"}) {
+		t.Fatalf("after redrive: %s %s, tasks run again for %v", x.Status(), value.String(x.Output()), inputs)
+	}
+	y := interp.New(sm, info(`[1,2,3]`))
+	interp.Replay(y, append(journal, more...))
+	if y.Status() != interp.Succeeded || value.String(y.Output()) != `["one",2,3]` {
+		t.Errorf("replay: %s %s", y.Status(), value.String(y.Output()))
+	}
+}
+
+// A timed-out execution is redriven with its timeout counted again from
+// the redrive.
+func TestRedriveTimedOut(t *testing.T) {
+	t.Parallel()
+	sm := parse(t, `{"TimeoutSeconds":10,"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.wait","End":true}}}`)
+	x := interp.New(sm, info(`{"wait":5}`))
+	x.Apply(interp.Start{Time: epoch})
+	x.Apply(interp.Stop{Time: epoch.Add(time.Second)}) // aborted before the wait ends
+	events, _ := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
+	if x.Status() != interp.Succeeded || events[len(events)-1].Timestamp != epoch.Add(time.Hour+5*time.Second) {
+		t.Fatalf("after redrive: %s at %v\n%s", x.Status(), events[len(events)-1].Timestamp, types(events))
+	}
+	x = interp.New(sm, info(`{"wait":50}`))
+	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	if x.Status() != interp.TimedOut {
+		t.Fatalf("status %s", x.Status())
+	}
+	events, _ = runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
+	if x.Status() != interp.TimedOut || events[len(events)-1].Timestamp != epoch.Add(time.Hour+10*time.Second) {
+		t.Errorf("after redrive: %s at %v\n%s", x.Status(), events[len(events)-1].Timestamp, types(events))
+	}
+	if got := types(events); got != "ExecutionRedriven WaitStateEntered ExecutionTimedOut" {
+		t.Errorf("events after redrive: %s", got)
+	}
+}
+
+// FuzzUnmarshalInput: any journal entry decodes or fails without a panic,
+// and what decodes encodes to an entry that decodes the same.
+func FuzzUnmarshalInput(f *testing.F) {
+	for _, in := range []interp.Input{
+		interp.Start{Time: epoch},
+		interp.Redrive{Time: epoch.Add(time.Hour), ClientToken: "tok"},
+		interp.TaskFailed{Time: epoch, TaskID: 3, Error: "E", Cause: "c"},
+		interp.Stop{Time: epoch, Error: "e"},
+	} {
+		f.Add(interp.MarshalInput(in))
+	}
+	f.Add([]byte(`{"type":"Redrive"}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in, err := interp.UnmarshalInput(data)
+		if err != nil {
+			return
+		}
+		enc := interp.MarshalInput(in)
+		again, err := interp.UnmarshalInput(enc)
+		if err != nil {
+			t.Fatalf("%s decoded, re-encoded as %s, which does not decode: %v", data, enc, err)
+		}
+		if got := interp.MarshalInput(again); string(got) != string(enc) {
+			t.Fatalf("round trip changed %s into %s", enc, got)
+		}
+	})
+}
