@@ -131,7 +131,7 @@ func (a executions) DescribeExecution(ctx context.Context, in *api.DescribeExecu
 }
 
 func (a executions) ListExecutions(ctx context.Context, in *api.ListExecutionsInput) (*api.ListExecutionsOutput, error) {
-	f := store.ExecutionFilter{StateMachineARN: in.StateMachineArn, Status: in.StatusFilter}
+	f := store.ExecutionFilter{StateMachineARN: in.StateMachineArn, Status: in.StatusFilter, RedriveFilter: in.RedriveFilter}
 	if arn, ok := api.ParseARN(in.StateMachineArn); ok && arn.Qualifier != "" {
 		base := in.StateMachineArn[:len(in.StateMachineArn)-len(arn.Qualifier)-1]
 		f.StateMachineARN = base

@@ -85,4 +85,10 @@ func TestRedriveExecutionThroughSDK(t *testing.T) {
 	if err != nil || len(list.Executions) != 1 || aws.ToInt32(list.Executions[0].RedriveCount) != 1 || list.Executions[0].RedriveDate == nil {
 		t.Errorf("list: %v %+v", err, list)
 	}
+	for filter, want := range map[types.ExecutionRedriveFilter]int{types.ExecutionRedriveFilterRedriven: 1, types.ExecutionRedriveFilterNotRedriven: 0} {
+		list, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(sm), RedriveFilter: filter})
+		if err != nil || len(list.Executions) != want {
+			t.Errorf("list %s: %v, %d executions, want %d", filter, err, len(list.Executions), want)
+		}
+	}
 }

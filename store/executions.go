@@ -79,6 +79,9 @@ type ExecutionFilter struct {
 	VersionARN      string // optional: only those started through it
 	AliasARN        string // optional
 	Status          string // optional: RUNNING, SUCCEEDED, …
+	// RedriveFilter, optional: REDRIVEN (only executions redriven at
+	// least once) or NOT_REDRIVEN.
+	RedriveFilter string
 }
 
 // Executions keeps Standard executions durably.

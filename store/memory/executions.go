@@ -155,7 +155,8 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 		if e.StateMachineARN != f.StateMachineARN ||
 			(f.VersionARN != "" && e.VersionARN != f.VersionARN) ||
 			(f.AliasARN != "" && e.AliasARN != f.AliasARN) ||
-			(f.Status != "" && e.Status != f.Status) {
+			(f.Status != "" && e.Status != f.Status) ||
+			(f.RedriveFilter == "REDRIVEN" && e.RedriveCount == 0) || (f.RedriveFilter == "NOT_REDRIVEN" && e.RedriveCount > 0) {
 			continue
 		}
 		if p.After != "" && !cursor.Before(e.StartDate.UnixNano(), e.ARN, curNanos, curARN) {

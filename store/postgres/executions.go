@@ -93,6 +93,12 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 			q.WriteString(` AND e.` + c.col + ` = ` + param(c.v))
 		}
 	}
+	switch f.RedriveFilter {
+	case "REDRIVEN":
+		q.WriteString(` AND e.redrive_count > 0`)
+	case "NOT_REDRIVEN":
+		q.WriteString(` AND e.redrive_count = 0`)
+	}
 	if p.After != "" {
 		n, arn, err := cursor.Decode(p.After)
 		if err != nil {

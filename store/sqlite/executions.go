@@ -102,6 +102,17 @@ func scanExecution(r scanner) (store.Execution, error) {
 }
 
 // ended reports whether a step ends its execution.
+// redriveClause narrows a listing to executions redriven or not.
+func redriveClause(filter string) string {
+	switch filter {
+	case "REDRIVEN":
+		return ` AND e.redrive_count > 0`
+	case "NOT_REDRIVEN":
+		return ` AND e.redrive_count = 0`
+	}
+	return ""
+}
+
 func ended(st store.Step) bool { return st.Status != "" && st.Status != "RUNNING" }
 
 func (s *Store) CreateExecution(ctx context.Context, e store.Execution, first store.Step) error {
@@ -156,6 +167,7 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 			args = append(args, c.v)
 		}
 	}
+	q.WriteString(redriveClause(f.RedriveFilter))
 	if p.After != "" {
 		n, arn, err := cursor.Decode(p.After)
 		if err != nil {

@@ -469,6 +469,24 @@ func RunExecutions(t *testing.T, newStore func(t *testing.T) store.Executions) {
 			}
 		}
 		checkChain(t, s, e.ARN, int64(len(steps)+1), int64(len(steps)+2))
+
+		other := Exec("m", "plain", t0.Add(time.Second))
+		if err := s.CreateExecution(ctx, other, StepOf(other.ARN, 1, 1, 1)); err != nil {
+			t.Fatal(err)
+		}
+		for filter, want := range map[string][]string{"": {"plain", "r"}, "REDRIVEN": {"r"}, "NOT_REDRIVEN": {"plain"}} {
+			list, _, err := s.ListExecutions(ctx, store.ExecutionFilter{StateMachineARN: e.StateMachineARN, RedriveFilter: filter}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, x := range list {
+				got = append(got, x.Name)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("list with redrive filter %q: %v, want %v", filter, got, want)
+			}
+		}
 	})
 
 	t.Run("ConcurrentCreates", func(t *testing.T) {
