@@ -30,7 +30,6 @@ type fanout struct {
 	writing     *writing // the ResultWriter writing, else nil
 	selected    bool     // items have had ItemSelector applied (batches)
 	failed      []int    // distributed: iterations whose failure was tolerated
-	ok          []bool   // children that succeeded, by index (for a redrive)
 }
 
 func (x *Execution) parallel(t *thread) {
@@ -392,10 +391,6 @@ func (x *Execution) childDone(c *thread) {
 	}
 	fan.remove(c)
 	fan.results[c.index] = c.output
-	if fan.ok == nil {
-		fan.ok = make([]bool, len(fan.results))
-	}
-	fan.ok[c.index] = true
 	fan.pending--
 	if fan.isMap {
 		if !c.silent {

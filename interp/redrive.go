@@ -154,13 +154,12 @@ func (x *Execution) revive(t *thread, prev int64) []*thread {
 	fan := &fanout{isMap: old.isMap, input: old.input, items: old.items, next: old.next, maxConc: old.maxConc,
 		tolerateN: old.tolerateN, toleratePct: old.toleratePct, selected: old.selected}
 	fan.results = append([]any(nil), old.results...)
-	fan.ok = append([]bool(nil), old.ok...)
-	for _, ok := range fan.ok {
-		if ok {
-			fan.pending--
-		}
+	// A child that fails fails its inline Map or Parallel at once: every
+	// child started and not among the kids succeeded. Those not started
+	// yet (a Map's items from next on) are pending too.
+	if fan.isMap {
+		fan.pending = len(fan.items) - fan.next
 	}
-	fan.pending += len(fan.results)
 	if fan.isMap {
 		fan.startID = x.emit(t, "MapStateStarted", ObjectDetails{value.ObjectOf("length", value.Int(int64(len(fan.items))))})
 	} else {
@@ -173,6 +172,7 @@ func (x *Execution) revive(t *thread, prev int64) []*thread {
 			continue
 		}
 		fan.children = append(fan.children, c)
+		fan.pending++
 		run = append(run, x.revive(c, fan.startID)...)
 	}
 	if fan.isMap {
