@@ -3,7 +3,7 @@
 //
 // An Execution holds everything about one execution that is not I/O. Apply
 // takes an Input (the execution started, a task finished, a timer fired, a
-// stop was requested), advances every part of the execution that can go
+// stop was requested, a redrive reopened it: redrive.go), advances every part of the execution that can go
 // on, and returns a Step: the history events produced, in AWS's shapes, and
 // the Commands for the shell (run a task, set a timer, cancel one).
 //
