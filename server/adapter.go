@@ -255,3 +255,61 @@ func nameOf(arn string) string {
 func stateTester(cfg Config, invoker engine.Invoker) api.StateTester {
 	return teststate.New(teststate.Config{Region: cfg.Region, Account: cfg.Account}, invoker)
 }
+
+// mapRuns serves DescribeMapRun and ListMapRuns from the executions'
+// histories; UpdateMapRun is not supported yet.
+type mapRuns struct{ e *engine.Engine }
+
+var _ api.MapRuns = mapRuns{}
+
+func mapRunError(err error) error {
+	if errors.Is(err, engine.ErrMapRunNotFound) {
+		return api.Errorf(api.ResourceNotFound, "Map Run does not exist: %s", strings.TrimPrefix(err.Error(), engine.ErrMapRunNotFound.Error()+": "))
+	}
+	return apiError(err)
+}
+
+func (m mapRuns) DescribeMapRun(ctx context.Context, in *api.DescribeMapRunInput) (*api.DescribeMapRunOutput, error) {
+	r, err := m.e.DescribeMapRun(ctx, in.MapRunArn)
+	if err != nil {
+		return nil, mapRunError(err)
+	}
+	items := &api.MapRunItemCounts{
+		Running: r.Running, Succeeded: r.Succeeded, Failed: r.Failed, Aborted: r.Aborted, Total: r.Total,
+	}
+	execs := *items // one child execution per item: no batching counted apart
+	out := &api.DescribeMapRunOutput{
+		MapRunArn: r.ARN, ExecutionArn: r.ExecutionARN, Status: r.Status, StartDate: api.At(r.StartDate),
+		ItemCounts: items, ExecutionCounts: &execs,
+	}
+	if !r.StopDate.IsZero() {
+		out.StopDate = api.At(r.StopDate)
+	}
+	return out, nil
+}
+
+func (m mapRuns) ListMapRuns(ctx context.Context, in *api.ListMapRunsInput) (*api.ListMapRunsOutput, error) {
+	runs, next, err := m.e.ListMapRuns(ctx, in.ExecutionArn, in.NextToken, int(in.MaxResults))
+	if errors.Is(err, engine.ErrBadPageToken) {
+		return nil, api.Errorf(api.InvalidToken, "Invalid pagination token")
+	}
+	if err != nil {
+		return nil, apiError(err)
+	}
+	out := &api.ListMapRunsOutput{MapRuns: make([]api.MapRunListItem, 0, len(runs)), NextToken: next}
+	for _, r := range runs {
+		item := api.MapRunListItem{ExecutionArn: r.ExecutionARN, MapRunArn: r.ARN, StateMachineArn: r.StateMachineARN, StartDate: api.At(r.StartDate)}
+		if !r.StopDate.IsZero() {
+			item.StopDate = api.At(r.StopDate)
+		}
+		out.MapRuns = append(out.MapRuns, item)
+	}
+	return out, nil
+}
+
+func (m mapRuns) UpdateMapRun(ctx context.Context, in *api.UpdateMapRunInput) (*api.UpdateMapRunOutput, error) {
+	if _, err := m.e.DescribeMapRun(ctx, in.MapRunArn); err != nil {
+		return nil, mapRunError(err)
+	}
+	return nil, api.Errorf(api.NotImplemented, "UpdateMapRun is not supported yet: a Map Run's settings cannot change while it runs")
+}

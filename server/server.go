@@ -151,6 +151,7 @@ func (s *Server) Start(ctx context.Context) error {
 		Validator:     Validate,
 		Executions:    countedExecutions{executions{e: eng, closing: s.closing}, s.metrics},
 		ActivityTasks: activityTasks{e: eng, closing: s.closing},
+		MapRuns:       mapRuns{e: eng},
 		StateTester:   stateTester(s.cfg, s.deps.Invoker),
 	})
 	if err != nil {
