@@ -1,26 +1,23 @@
 package engine
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/cairn-sfn/cairn/asl"
+	"github.com/cairn-sfn/cairn/interp"
 	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/value"
 )
 
-// MapRun is a Distributed Map run as its execution's history shows it.
+// MapRun is a Distributed Map run of an execution.
 type MapRun struct {
-	ARN, ExecutionARN, StateMachineARN string
-	Status                             string // RUNNING, SUCCEEDED, FAILED or ABORTED
-	StartDate, StopDate                time.Time
-	// Total is the Map's item count from MapStateStarted (0 while an
-	// ItemReader reads). Succeeded, Failed count items only once the run
-	// ended: the history does not record distributed iterations.
-	Total, Succeeded, Failed, Aborted, Running int64
+	interp.MapRunInfo
+	ExecutionARN, StateMachineARN string
 }
 
 // ErrMapRunNotFound: no execution has a Map Run with that ARN.
@@ -29,94 +26,67 @@ var ErrMapRunNotFound = errors.New("map run not found")
 // ErrBadPageToken: a ListMapRuns token this engine did not hand out.
 var ErrBadPageToken = errors.New("invalid pagination token")
 
-// historyEvent is the part of a stored event the Map Run reader needs.
-type historyEvent struct {
-	Timestamp json.Number `json:"timestamp"`
-	Type      string      `json:"type"`
-	ID        int64       `json:"id"`
-	Previous  int64       `json:"previousEventId"`
-	Started   *struct {
-		MapRunArn string `json:"mapRunArn"`
-	} `json:"mapRunStartedEventDetails"`
-	MapStarted *struct {
-		Length int64 `json:"length"`
-	} `json:"mapStateStartedEventDetails"`
-}
-
-func (h historyEvent) time() time.Time {
-	f, err := h.Timestamp.Float64()
-	if err != nil {
-		return time.Time{}
-	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC().Round(time.Millisecond)
-}
-
-// MapRunsOf returns the Map Runs of an execution in the order they started.
+// MapRunsOf returns the Map Runs of an execution in the order they
+// started: from its interpreter when this node runs it, else from a replay
+// of its journal (as recovery does, without resuming anything).
 func (e *Engine) MapRunsOf(ctx context.Context, executionARN string) ([]MapRun, error) {
 	ex, err := e.DescribeExecution(ctx, executionARN)
 	if err != nil {
 		return nil, err
 	}
-	events, err := e.deps.Store.History(ctx, executionARN, 0, 0, false)
-	if err != nil {
-		return nil, err
+	var infos []interp.MapRunInfo
+	held := false
+	e.mu.Lock()
+	r := e.active[ex.ARN]
+	e.mu.Unlock()
+	if r != nil {
+		r.mu.Lock()
+		if !r.gone {
+			infos, held = r.x.MapRuns(), true
+		}
+		r.mu.Unlock()
 	}
-	var runs []MapRun
-	lengths := map[int64]int64{} // MapStateStarted id -> length
-	byStartID := map[int64]int{} // MapRunStarted id -> index in runs
-	for _, raw := range events {
-		var h historyEvent
-		if err := json.Unmarshal(raw.JSON, &h); err != nil {
-			return nil, fmt.Errorf("event %d of %s: %w", raw.ID, executionARN, err)
+	if !held {
+		x, err := e.replayed(ctx, ex)
+		if err != nil {
+			return nil, err
 		}
-		switch h.Type {
-		case "MapStateStarted":
-			if h.MapStarted != nil {
-				lengths[h.ID] = h.MapStarted.Length
-			}
-		case "MapRunStarted":
-			if h.Started == nil {
-				continue
-			}
-			byStartID[h.ID] = len(runs)
-			total := lengths[h.Previous]
-			runs = append(runs, MapRun{
-				ARN: h.Started.MapRunArn, ExecutionARN: ex.ARN, StateMachineARN: ex.StateMachineARN,
-				Status: "RUNNING", StartDate: h.time(), Total: total, Running: total,
-			})
-		case "MapRunSucceeded", "MapRunFailed":
-			i, ok := byStartID[h.Previous]
-			if !ok { // not chained to its start: the latest open run
-				i = -1
-				for j := len(runs) - 1; j >= 0; j-- {
-					if runs[j].Status == "RUNNING" {
-						i = j
-						break
-					}
-				}
-				if i < 0 {
-					continue
-				}
-			}
-			r := &runs[i]
-			r.StopDate, r.Running = h.time(), 0
-			if h.Type == "MapRunSucceeded" {
-				r.Status, r.Succeeded = "SUCCEEDED", r.Total
-			} else {
-				r.Status, r.Failed = "FAILED", r.Total
-			}
-		}
+		infos = x.MapRuns()
 	}
-	if ex.Status != "RUNNING" {
-		for i := range runs {
-			if runs[i].Status == "RUNNING" {
-				runs[i].Status, runs[i].StopDate = "ABORTED", ex.StopDate
-				runs[i].Aborted, runs[i].Running = runs[i].Total, 0
-			}
-		}
+	runs := make([]MapRun, len(infos))
+	for i, info := range infos {
+		runs[i] = MapRun{MapRunInfo: info, ExecutionARN: ex.ARN, StateMachineARN: ex.StateMachineARN}
 	}
 	return runs, nil
+}
+
+// replayed rebuilds ex's interpreter from its journal.
+func (e *Engine) replayed(ctx context.Context, ex store.Execution) (*interp.Execution, error) {
+	sm, err := e.deps.Store.GetStateMachine(ctx, ex.StateMachineARN)
+	if err != nil { // deleted: the execution keeps its snapshot
+		sm = store.StateMachine{ARN: ex.StateMachineARN, Name: nameOf(ex.StateMachineARN)}
+	}
+	def, err := asl.Parse([]byte(ex.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("definition: %w", err)
+	}
+	in, err := value.ParseString(ex.Input)
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	entries, err := e.deps.Store.Journal(ctx, ex.ARN)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	journal := make([]interp.Input, len(entries))
+	for i, b := range entries {
+		if journal[i], err = interp.UnmarshalInput(b); err != nil {
+			return nil, err
+		}
+	}
+	x := interp.New(def, interpInfo(ex, sm, in))
+	interp.Replay(x, journal)
+	return x, nil
 }
 
 // DescribeMapRun finds a Map Run by its ARN,
@@ -136,6 +106,9 @@ func (e *Engine) DescribeMapRun(ctx context.Context, arn string) (MapRun, error)
 			return MapRun{}, err
 		}
 		for _, ex := range list {
+			if !e.startedMapRun(ctx, ex.ARN, arn) {
+				continue
+			}
 			runs, err := e.MapRunsOf(ctx, ex.ARN)
 			if err != nil {
 				return MapRun{}, err
@@ -181,4 +154,20 @@ func (e *Engine) ListMapRuns(ctx context.Context, executionARN, token string, li
 		return nil, "", err
 	}
 	return mapRunPage(runs, token, limit)
+}
+
+// startedMapRun reports whether the history of execution holds the
+// MapRunStarted of arn: a cheap look before a replay.
+func (e *Engine) startedMapRun(ctx context.Context, execution, arn string) bool {
+	events, err := e.deps.Store.History(ctx, execution, 0, 0, false)
+	if err != nil {
+		return false
+	}
+	quoted := []byte(strconv.Quote(arn))
+	for _, ev := range events {
+		if bytes.Contains(ev.JSON, quoted) && bytes.Contains(ev.JSON, []byte(`"MapRunStarted"`)) {
+			return true
+		}
+	}
+	return false
 }

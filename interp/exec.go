@@ -89,6 +89,7 @@ type Execution struct {
 	threads    slab[thread] // Map iterations'
 	buf        []byte
 	region     string // of the state machine's ARN, once needed
+	mapRuns    []*mapRun
 }
 
 // slab hands out zeroed T's from chunks, to allocate event details in
@@ -378,6 +379,7 @@ func (x *Execution) finish(status string, output any, errName, cause string) {
 		x.emitPrev("ExecutionAborted", errorDetails(errName, cause), 0)
 	}
 	x.status, x.output, x.err, x.cause = status, output, errName, cause
+	x.abortMapRuns()
 	for id := range x.tasks {
 		x.command(CancelTask{TaskID: id})
 	}

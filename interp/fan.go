@@ -30,6 +30,7 @@ type fanout struct {
 	writing     *writing // the ResultWriter writing, else nil
 	selected    bool     // items have had ItemSelector applied (batches)
 	failed      []int    // distributed: iterations whose failure was tolerated
+	run         *mapRun  // distributed: its Map Run's record
 }
 
 func (x *Execution) parallel(t *thread) {
@@ -170,6 +171,7 @@ func (x *Execution) mapStart(t *thread, eff any, env *asl.Env, arr []any, rd *re
 	if fan.distributed {
 		fan.runArn = x.mapRunArn(t)
 		x.emit(t, "MapRunStarted", ObjectDetails{value.ObjectOf("mapRunArn", fan.runArn)})
+		x.startMapRun(fan)
 	}
 	if rd != nil {
 		x.startRead(t, rd.params)
@@ -392,6 +394,9 @@ func (x *Execution) childDone(c *thread) {
 	fan.remove(c)
 	fan.results[c.index] = c.output
 	fan.pending--
+	if fan.run != nil {
+		fan.run.info.Succeeded++
+	}
 	if fan.isMap {
 		if !c.silent {
 			d := x.iterations.get()
@@ -433,6 +438,7 @@ func (x *Execution) fanDone(p *thread) {
 		if fan.distributed {
 			// Most recorded histories have MapStateSucceeded and
 			// MapStateExited both follow MapRunSucceeded.
+			x.endMapRun(fan, "SUCCEEDED")
 			x.emit(p, "MapRunSucceeded", nil)
 			x.emitFor(p, "MapStateSucceeded", nil, p.last)
 		} else {
@@ -460,6 +466,9 @@ func (x *Execution) childFailed(c *thread) {
 		}
 		if fan.distributed {
 			fan.failures++
+			if fan.run != nil {
+				fan.run.info.Failed++
+			}
 			if x.tolerated(fan) {
 				fan.results[c.index] = value.ObjectOf("Error", f.Name, "Cause", f.Cause)
 				fan.failed = append(fan.failed, c.index)
@@ -485,6 +494,7 @@ func (x *Execution) childFailed(c *thread) {
 	p.fan = nil
 	if fan.isMap && fan.distributed {
 		f = asl.Fail("States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
+		x.endMapRun(fan, "FAILED")
 		x.emit(p, "MapRunFailed", ObjectDetails{value.ObjectOf("error", f.Name, "cause", f.Cause)})
 	}
 	// A retry starts the state over without a failure event.
@@ -521,6 +531,9 @@ func (x *Execution) abortChildren(p *thread) {
 	if fan == nil {
 		return
 	}
+	if fan.run != nil && fan.run.fan != nil {
+		fan.run.info.Aborted += int64(len(fan.children))
+	}
 	for _, c := range fan.children {
 		x.abortThread(c)
 		if fan.isMap && !c.silent {
@@ -537,6 +550,7 @@ func (x *Execution) abortThread(t *thread) {
 	snap := snapshot(t.fan, nil)
 	if t.fan != nil {
 		x.abortChildren(t)
+		x.endMapRun(t.fan, "ABORTED")
 		t.fan = nil
 	}
 	if t.state != nil && t.waitingStarted() {

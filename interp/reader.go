@@ -294,6 +294,7 @@ func (x *Execution) mapRunFailed(t *thread, f *asl.Failure) {
 	x.abortChildren(t)
 	t.fan = nil
 	if fan != nil && fan.distributed {
+		x.endMapRun(fan, "FAILED")
 		x.emit(t, "MapRunFailed", ObjectDetails{value.ObjectOf("error", f.Name, "cause", f.Cause)})
 	}
 	if !x.willRetry(t, f) {

@@ -256,8 +256,9 @@ func stateTester(cfg Config, invoker engine.Invoker) api.StateTester {
 	return teststate.New(teststate.Config{Region: cfg.Region, Account: cfg.Account}, invoker)
 }
 
-// mapRuns serves DescribeMapRun and ListMapRuns from the executions'
-// histories; UpdateMapRun is not supported yet.
+// mapRuns serves DescribeMapRun and ListMapRuns from the interpreter's
+// state (replayed when this node does not run the execution);
+// UpdateMapRun is not supported yet.
 type mapRuns struct{ e *engine.Engine }
 
 var _ api.MapRuns = mapRuns{}
@@ -275,15 +276,16 @@ func (m mapRuns) DescribeMapRun(ctx context.Context, in *api.DescribeMapRunInput
 		return nil, mapRunError(err)
 	}
 	items := &api.MapRunItemCounts{
-		Running: r.Running, Succeeded: r.Succeeded, Failed: r.Failed, Aborted: r.Aborted, Total: r.Total,
+		Pending: r.Pending, Running: r.Running, Succeeded: r.Succeeded, Failed: r.Failed, Aborted: r.Aborted, Total: r.Total,
 	}
-	execs := *items // one child execution per item: no batching counted apart
+	execs := *items // one child execution per item (per batch with an ItemBatcher, counted alike)
 	out := &api.DescribeMapRunOutput{
-		MapRunArn: r.ARN, ExecutionArn: r.ExecutionARN, Status: r.Status, StartDate: api.At(r.StartDate),
-		ItemCounts: items, ExecutionCounts: &execs,
+		MapRunArn: r.ARN, ExecutionArn: r.ExecutionARN, Status: r.Status, StartDate: api.At(r.Start),
+		MaxConcurrency: int32(min(r.MaxConcurrency, 10000)), ToleratedFailureCount: int64(r.ToleratedFailureCount),
+		ToleratedFailurePercentage: float32(r.ToleratedFailurePercentage), ItemCounts: items, ExecutionCounts: &execs,
 	}
-	if !r.StopDate.IsZero() {
-		out.StopDate = api.At(r.StopDate)
+	if !r.Stop.IsZero() {
+		out.StopDate = api.At(r.Stop)
 	}
 	return out, nil
 }
@@ -298,9 +300,9 @@ func (m mapRuns) ListMapRuns(ctx context.Context, in *api.ListMapRunsInput) (*ap
 	}
 	out := &api.ListMapRunsOutput{MapRuns: make([]api.MapRunListItem, 0, len(runs)), NextToken: next}
 	for _, r := range runs {
-		item := api.MapRunListItem{ExecutionArn: r.ExecutionARN, MapRunArn: r.ARN, StateMachineArn: r.StateMachineARN, StartDate: api.At(r.StartDate)}
-		if !r.StopDate.IsZero() {
-			item.StopDate = api.At(r.StopDate)
+		item := api.MapRunListItem{ExecutionArn: r.ExecutionARN, MapRunArn: r.ARN, StateMachineArn: r.StateMachineARN, StartDate: api.At(r.Start)}
+		if !r.Stop.IsZero() {
+			item.StopDate = api.At(r.Stop)
 		}
 		out.MapRuns = append(out.MapRuns, item)
 	}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -11,10 +12,10 @@ import (
 	"github.com/cairn-sfn/cairn/server"
 )
 
-// twoMapRuns runs two Distributed Maps side by side, over $.a and $.b;
-// items equal to "bad" fail.
+// twoMapRuns runs two Distributed Maps side by side, over $.a (one item
+// at a time, one failure tolerated) and $.b; items equal to "bad" fail.
 const twoMapRuns = `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
- {"StartAt":"A","States":{"A":{"Type":"Map","ItemsPath":"$.a","End":true,
+ {"StartAt":"A","States":{"A":{"Type":"Map","ItemsPath":"$.a","End":true,"MaxConcurrency":1,"ToleratedFailureCount":1,
   "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Check","States":{
    "Check":{"Type":"Choice","Choices":[{"Variable":"$","StringEquals":"bad","Next":"Bad"}],"Default":"Ok"},
    "Bad":{"Type":"Fail","Error":"Bad"},"Ok":{"Type":"Pass","End":true}}}}}},
@@ -32,12 +33,12 @@ func TestMapRunsThroughSDK(t *testing.T) {
 		status      types.ExecutionStatus
 		want        map[string]sfn.DescribeMapRunOutput // by label A / B: status and counts
 	}{
-		{"ok", `{"a":[1,2,3],"b":["x","y"]}`, types.ExecutionStatusSucceeded, map[string]sfn.DescribeMapRunOutput{
-			"A": {Status: types.MapRunStatusSucceeded, ItemCounts: &types.MapRunItemCounts{Succeeded: 3, Total: 3}},
+		{"ok", `{"a":[1,"bad",3],"b":["x","y"]}`, types.ExecutionStatusSucceeded, map[string]sfn.DescribeMapRunOutput{
+			"A": {Status: types.MapRunStatusSucceeded, ItemCounts: &types.MapRunItemCounts{Succeeded: 2, Failed: 1, Total: 3}},
 			"B": {Status: types.MapRunStatusSucceeded, ItemCounts: &types.MapRunItemCounts{Succeeded: 2, Total: 2}},
 		}},
-		{"bad", `{"a":["bad"],"b":[]}`, types.ExecutionStatusFailed, map[string]sfn.DescribeMapRunOutput{
-			"A": {Status: types.MapRunStatusFailed, ItemCounts: &types.MapRunItemCounts{Failed: 1, Total: 1}},
+		{"bad", `{"a":["bad","bad","x"],"b":[]}`, types.ExecutionStatusFailed, map[string]sfn.DescribeMapRunOutput{
+			"A": {Status: types.MapRunStatusFailed, ItemCounts: &types.MapRunItemCounts{Failed: 2, Aborted: 1, Total: 3}},
 		}},
 	}
 	for _, tc := range cases {
@@ -93,6 +94,10 @@ func TestMapRunsThroughSDK(t *testing.T) {
 				d.Status != want.Status || d.StartDate == nil || d.StopDate == nil {
 				t.Errorf("%s %s: %s %s %v %v", tc.name, label, aws.ToString(d.ExecutionArn), d.Status, d.StartDate, d.StopDate)
 			}
+			if label == "A" && (d.MaxConcurrency != 1 || d.ToleratedFailureCount != 1) ||
+				label == "B" && (d.MaxConcurrency != 0 || d.ToleratedFailureCount != 0) {
+				t.Errorf("%s %s: maxConcurrency %d toleratedFailureCount %d", tc.name, label, d.MaxConcurrency, d.ToleratedFailureCount)
+			}
 			if *d.ItemCounts != *want.ItemCounts || *d.ExecutionCounts != types.MapRunExecutionCounts(*want.ItemCounts) {
 				t.Errorf("%s %s: items %+v executions %+v, want %+v", tc.name, label, *d.ItemCounts, *d.ExecutionCounts, *want.ItemCounts)
 			}
@@ -112,5 +117,57 @@ func TestMapRunsThroughSDK(t *testing.T) {
 	var noExec *types.ExecutionDoesNotExist
 	if !errorsAs(err, &noExec) {
 		t.Errorf("ListMapRuns of an unknown execution: %v", err)
+	}
+}
+
+func TestMapRunWhileRunningThenStopped(t *testing.T) {
+	t.Parallel()
+	_, c := start(t, t.TempDir(), server.Config{})
+	ctx := t.Context()
+	sm := create(t, c, "waits", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$","MaxConcurrency":2,"End":true,
+	 "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"W","States":{
+	  "W":{"Type":"Wait","Seconds":3600,"End":true}}}}}}`, types.StateMachineTypeStandard)
+	started, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(`[1,2,3,4,5]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arn string
+	for range 200 {
+		list, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: started.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.MapRuns) == 1 {
+			arn = aws.ToString(list.MapRuns[0].MapRunArn)
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if arn == "" {
+		t.Fatal("no map run started")
+	}
+	d, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := types.MapRunItemCounts{Running: 2, Pending: 3, Total: 5}
+	if d.Status != types.MapRunStatusRunning || d.StopDate != nil || d.MaxConcurrency != 2 || *d.ItemCounts != want {
+		t.Errorf("running: %s stop %v max %d items %+v", d.Status, d.StopDate, d.MaxConcurrency, *d.ItemCounts)
+	}
+	if _, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: started.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, c, *started.ExecutionArn)
+	d, err = c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = types.MapRunItemCounts{Aborted: 5, Total: 5}
+	if d.Status != types.MapRunStatusAborted || d.StopDate == nil || *d.ItemCounts != want {
+		t.Errorf("stopped: %s stop %v items %+v", d.Status, d.StopDate, *d.ItemCounts)
+	}
+	_, err = c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(arn), MaxConcurrency: aws.Int32(1)})
+	if err == nil || !strings.Contains(err.Error(), "NotImplemented") {
+		t.Errorf("UpdateMapRun: %v, want NotImplemented", err)
 	}
 }
