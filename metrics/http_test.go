@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -68,5 +69,34 @@ func TestHandlerServesTextFormat(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("scrape lacks %q", want)
 		}
+	}
+}
+
+// More concurrent scrapes than MaxScrapes are refused instead of queued.
+func TestHandlerBoundsConcurrentScrapes(t *testing.T) {
+	m := New()
+	gate := make(chan struct{})
+	entered := make(chan struct{}, MaxScrapes)
+	m.ActiveExecutions(func() int {
+		entered <- struct{}{}
+		<-gate
+		return 0
+	})
+	h := m.Handler()
+	var wg sync.WaitGroup
+	for range MaxScrapes {
+		wg.Go(func() {
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/metrics", nil))
+		})
+	}
+	for range MaxScrapes {
+		<-entered // every allowed scrape is gathering
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	close(gate)
+	wg.Wait()
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("scrape %d answered %d, want 503", MaxScrapes+1, rec.Code)
 	}
 }

@@ -103,9 +103,15 @@ func New() *Metrics {
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
 // Handler serves the registry in the Prometheus exposition format.
+//
+// At most MaxScrapes scrapes gather at once; more get 503, so that an open
+// /metrics cannot be used to keep the server busy gathering.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, MaxRequestsInFlight: MaxScrapes})
 }
+
+// MaxScrapes bounds concurrent scrapes of Handler.
+const MaxScrapes = 4
 
 // ActiveExecutions registers cairn_executions_active, read from active at
 // every scrape. Call it once.
