@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/internal/groupcommit"
 )
 
 // Group commit. Every CreateExecution and CommitSteps call queues a request;
@@ -88,21 +89,11 @@ ev AS (INSERT INTO execution_events (execution_id, id, body)
 SELECT (SELECT id FROM u), (SELECT version FROM executions WHERE arn = $1)`
 
 // request is one caller's CreateExecution or CommitSteps.
-type request struct {
-	create *store.Execution // set for CreateExecution: steps[0] is its first step
-	steps  []store.Step
-	errs   []error // per step
-	err    error   // the transaction failed: nothing of the request committed
-	done   chan struct{}
-}
+type request = groupcommit.Request
 
 type committer struct {
-	pool *pgxpool.Pool
-
-	mu      sync.Mutex
-	cond    *sync.Cond
-	queue   []*request
-	closed  bool
+	pool    *pgxpool.Pool
+	queue   *groupcommit.Queue
 	writers sync.WaitGroup
 	batches atomic.Int64 // transactions committed, for tests and benchmarks
 }
@@ -111,8 +102,7 @@ type committer struct {
 // free, so with n > 1 one group executes while another waits for its WAL
 // flush.
 func newCommitter(pool *pgxpool.Pool, n int) *committer {
-	c := &committer{pool: pool}
-	c.cond = sync.NewCond(&c.mu)
+	c := &committer{pool: pool, queue: groupcommit.New(maxBatchSteps, false)}
 	for range n {
 		c.writers.Go(c.run)
 	}
@@ -122,59 +112,25 @@ func newCommitter(pool *pgxpool.Pool, n int) *committer {
 // submit queues a request and waits for its transaction. ctx is checked
 // only before queuing: once queued, the outcome is always reported.
 func (c *committer) submit(ctx context.Context, create *store.Execution, steps []store.Step) ([]error, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	errs, err := c.queue.Submit(ctx, create, steps)
+	if errors.Is(err, groupcommit.ErrClosed) {
+		return nil, fmt.Errorf("postgres store: %w", err)
 	}
-	r := &request{create: create, steps: steps, errs: make([]error, len(steps)), done: make(chan struct{})}
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return nil, errors.New("postgres store: closed")
-	}
-	c.queue = append(c.queue, r)
-	c.cond.Signal()
-	c.mu.Unlock()
-	<-r.done
-	return r.errs, r.err
+	return errs, err
 }
 
-// close stops accepting requests, lets the writer commit what is queued and
-// waits for it to stop.
+// close stops accepting requests, lets the writers commit what is queued
+// and waits for them to stop.
 func (c *committer) close() {
-	c.mu.Lock()
-	c.closed = true
-	c.cond.Broadcast()
-	c.mu.Unlock()
+	c.queue.Close()
 	c.writers.Wait()
 }
 
 func (c *committer) run() {
-	for {
-		c.mu.Lock()
-		for len(c.queue) == 0 && !c.closed {
-			c.cond.Wait()
-		}
-		if len(c.queue) == 0 {
-			c.mu.Unlock()
-			return
-		}
-		n, steps := 0, 0
-		for n < len(c.queue) && (n == 0 || steps+len(c.queue[n].steps) <= maxBatchSteps) {
-			steps += len(c.queue[n].steps)
-			n++
-		}
-		batch := make([]*request, n)
-		copy(batch, c.queue)
-		rest := copy(c.queue, c.queue[n:])
-		clear(c.queue[rest:])
-		c.queue = c.queue[:rest]
-		c.mu.Unlock()
-
+	for batch := c.queue.Take(); batch != nil; batch = c.queue.Take() {
 		c.commit(batch)
 		c.batches.Add(1)
-		for _, r := range batch {
-			close(r.done)
-		}
+		groupcommit.Done(batch)
 	}
 }
 
@@ -185,7 +141,7 @@ type op struct {
 	failed bool // refused by the server: left out of every retry
 }
 
-func (o *op) step() store.Step { return o.r.steps[o.i] }
+func (o *op) step() store.Step { return o.r.Steps[o.i] }
 
 // commit writes one batch, retrying without any step the server refused.
 // Any other failure fails the whole batch: the database, not a step, is at
@@ -193,7 +149,7 @@ func (o *op) step() store.Step { return o.r.steps[o.i] }
 func (c *committer) commit(batch []*request) {
 	var ops []op
 	for _, r := range batch {
-		for i := range r.steps {
+		for i := range r.Steps {
 			ops = append(ops, op{r: r, i: i})
 		}
 	}
@@ -214,7 +170,7 @@ func (c *committer) commit(batch []*request) {
 			retries++
 		case err != nil:
 			for _, r := range batch {
-				r.err = err
+				r.Err = err
 			}
 			return
 		case bad < 0:
@@ -344,12 +300,12 @@ func (c *committer) attempt(ops []op, perStep bool) (int, error) {
 		var id, cur *int64
 		if err := br.QueryRow().Scan(&id, &cur); err != nil {
 			if stepFault(err) {
-				o.r.errs[o.i] = o.describe(err)
+				o.r.Errs[o.i] = o.describe(err)
 				return abort(p.op, nil)
 			}
 			return abort(-1, fmt.Errorf("postgres store: %w", err))
 		}
-		o.r.errs[o.i] = o.outcome(id, cur)
+		o.r.Errs[o.i] = o.outcome(id, cur)
 	}
 	if err := br.Close(); err != nil {
 		return abort(-1, fmt.Errorf("postgres store: %w", err))
@@ -481,7 +437,7 @@ func readRound(br pgx.BatchResults, ops []op, round []int, create bool) error {
 			return fmt.Errorf("round answered for op %d of %d", k, len(round))
 		}
 		o := &ops[round[k-1]]
-		o.r.errs[o.i] = o.outcome(id, cur)
+		o.r.Errs[o.i] = o.outcome(id, cur)
 		got++
 	}
 	if err := rows.Err(); err != nil {
@@ -528,7 +484,7 @@ func queue(b *pgx.Batch, o *op) {
 // create returns the execution o creates, or nil for a plain step.
 func (o *op) create() *store.Execution {
 	if o.i == 0 {
-		return o.r.create
+		return o.r.Create
 	}
 	return nil
 }

@@ -5,16 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/cairn-sfn/cairn/store"
+	"github.com/cairn-sfn/cairn/store/internal/groupcommit"
 )
 
 // Group commit. Every CreateExecution and CommitSteps call queues a request;
-// one writer goroutine takes everything queued (up to maxBatchSteps steps),
+// one writer goroutine takes everything queued (up to maxBatchSteps steps;
+// the queue is store/internal/groupcommit, shared with store/postgres),
 // writes it in one transaction and wakes each caller with its own per-step
 // results. While a transaction is being fsynced the next batch gathers, so
 // the fsync cost is shared by every step that arrived in the meantime, with
@@ -36,31 +37,25 @@ const maxBatchSteps = 2048
 const maxRowsPerInsert = 16
 
 // request is one caller's CreateExecution or CommitSteps.
-type request struct {
-	create *store.Execution // set for CreateExecution: steps[0] is its first step
-	steps  []store.Step
-	errs   []error // per step
-	err    error   // the transaction failed: nothing of the request committed
-	done   chan struct{}
-}
+type request = groupcommit.Request
 
 type committer struct {
-	db *sql.DB
-
-	mu      sync.Mutex
-	cond    *sync.Cond
-	queue   []*request
-	closed  bool
-	stopped chan struct{}
-	batches atomic.Int64 // transactions committed, for tests
+	db        *sql.DB
+	queue     *groupcommit.Queue
+	stopped   chan struct{}
+	closeOnce sync.Once
+	batches   atomic.Int64 // transactions committed, for tests
 
 	create, spec, advance, end, redrive, version, journal *sql.Stmt
 	events                                                [maxRowsPerInsert + 1]*sql.Stmt // by row count
 }
 
 func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
-	c := &committer{db: db, stopped: make(chan struct{})}
-	c.cond = sync.NewCond(&c.mu)
+	// Callers woken by the previous commit are often a moment away from
+	// queuing their next step; a writer that lingers while the queue still
+	// grows lets them join its group instead of paying for a second fsync
+	// (+10-40% steps/s in BenchmarkCommitSteps).
+	c := &committer{db: db, queue: groupcommit.New(maxBatchSteps, true), stopped: make(chan struct{})}
 	prep := func(dst **sql.Stmt, q string) error {
 		s, err := db.PrepareContext(ctx, q)
 		if err != nil {
@@ -105,81 +100,29 @@ func (c *committer) closeStmts() {
 }
 
 // submit queues a request and waits for its transaction. ctx is checked
-// only before queuing: once queued, the outcome is always reported, so a
-// caller never has to guess whether its step committed.
+// only before queuing: once queued, the outcome is always reported.
 func (c *committer) submit(ctx context.Context, create *store.Execution, steps []store.Step) ([]error, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	errs, err := c.queue.Submit(ctx, create, steps)
+	if errors.Is(err, groupcommit.ErrClosed) {
+		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
-	r := &request{create: create, steps: steps, errs: make([]error, len(steps)), done: make(chan struct{})}
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return nil, errors.New("sqlite store: closed")
-	}
-	c.queue = append(c.queue, r)
-	c.cond.Signal()
-	c.mu.Unlock()
-	<-r.done
-	return r.errs, r.err
+	return errs, err
 }
 
 // close stops accepting requests, lets the writer commit what is queued and
 // waits for it to stop.
 func (c *committer) close() {
-	c.mu.Lock()
-	already := c.closed
-	c.closed = true
-	c.cond.Broadcast()
-	c.mu.Unlock()
+	c.queue.Close()
 	<-c.stopped
-	if !already {
-		c.closeStmts()
-	}
+	c.closeOnce.Do(c.closeStmts)
 }
 
 func (c *committer) run() {
 	defer close(c.stopped)
-	for {
-		c.mu.Lock()
-		for len(c.queue) == 0 && !c.closed {
-			c.cond.Wait()
-		}
-		if len(c.queue) == 0 {
-			c.mu.Unlock()
-			return
-		}
-		// Callers woken by the previous commit are often a moment away
-		// from queuing their next step; yielding while the queue still
-		// grows lets them join this batch instead of paying for a second
-		// fsync (+10-40% steps/s in BenchmarkCommitSteps). An idle store
-		// pays one Gosched, no timer.
-		for range 8 {
-			n := len(c.queue)
-			c.mu.Unlock()
-			runtime.Gosched()
-			c.mu.Lock()
-			if len(c.queue) == n {
-				break
-			}
-		}
-		n, steps := 0, 0
-		for n < len(c.queue) && (n == 0 || steps+len(c.queue[n].steps) <= maxBatchSteps) {
-			steps += len(c.queue[n].steps)
-			n++
-		}
-		batch := make([]*request, n)
-		copy(batch, c.queue)
-		rest := copy(c.queue, c.queue[n:])
-		clear(c.queue[rest:])
-		c.queue = c.queue[:rest]
-		c.mu.Unlock()
-
+	for batch := c.queue.Take(); batch != nil; batch = c.queue.Take() {
 		c.commit(batch)
 		c.batches.Add(1)
-		for _, r := range batch {
-			close(r.done)
-		}
+		groupcommit.Done(batch)
 	}
 }
 
@@ -197,7 +140,7 @@ type op struct {
 func (c *committer) commit(batch []*request) {
 	var ops []op
 	for _, r := range batch {
-		for i := range r.steps {
+		for i := range r.Steps {
 			ops = append(ops, op{r: r, i: i})
 		}
 	}
@@ -205,7 +148,7 @@ func (c *committer) commit(batch []*request) {
 		bad, err := c.attempt(ops)
 		if err != nil {
 			for _, r := range batch {
-				r.err = err
+				r.Err = err
 			}
 			return
 		}
@@ -230,19 +173,19 @@ func (c *committer) attempt(ops []op) (int, error) {
 		if o.failed {
 			continue
 		}
-		st := o.r.steps[o.i]
+		st := o.r.Steps[o.i]
 		var err error
-		if o.r.create != nil && o.i == 0 {
-			err = w.createExecution(*o.r.create, st)
+		if o.r.Create != nil && o.i == 0 {
+			err = w.createExecution(*o.r.Create, st)
 		} else {
 			err = w.commitStep(st)
 		}
-		o.r.errs[o.i] = err
+		o.r.Errs[o.i] = err
 		var fence *fenceError
 		switch {
 		case err == nil:
 		case errors.As(err, &fence):
-			o.r.errs[o.i] = fence.err
+			o.r.Errs[o.i] = fence.err
 		case isConstraint(err):
 			tx.Rollback()
 			return k, nil
