@@ -153,35 +153,47 @@ func TestKillNineLosesNothing(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for _, arn := range arns {
-		var out *sfn.DescribeExecutionOutput
-		for {
-			out, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-			if err != nil {
-				t.Fatalf("describe %s: %v", arn, err)
-			}
-			if out.Status != types.ExecutionStatusRunning || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if out.Status != types.ExecutionStatusSucceeded || aws.ToString(out.Output) != want[arn] {
-			t.Errorf("%s: status %s output %s, want %s", arn, out.Status, aws.ToString(out.Output), want[arn])
-			continue
-		}
-		hist, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen := map[string]int{}
-		for i, e := range hist.Events {
-			if e.Id != int64(i+1) || e.PreviousEventId >= e.Id {
-				t.Errorf("%s: event %d has id %d, previous %d", arn, i+1, e.Id, e.PreviousEventId)
-				break
-			}
-			seen[string(e.Type)]++
-		}
-		if seen["ExecutionStarted"] != 1 || seen["ExecutionSucceeded"] != 1 || seen["MapIterationSucceeded"] != 3 || seen["WaitStateEntered"] != 4 {
+		seen, _, ok := settledHistory(t, c, arn, want[arn], deadline)
+		if ok && (seen["ExecutionStarted"] != 1 || seen["ExecutionSucceeded"] != 1 || seen["MapIterationSucceeded"] != 3 || seen["WaitStateEntered"] != 4) {
 			t.Errorf("%s: history counts %v", arn, seen)
 		}
 	}
+}
+
+// settledHistory waits (until deadline) for an execution to end, checks it
+// SUCCEEDED with wantOutput and that its history's ids run 1..n, each after
+// its previous event, and returns how many events of each type it has and
+// n. ok is false when a check failed (already reported).
+func settledHistory(t *testing.T, c *sfn.Client, arn, wantOutput string, deadline time.Time) (seen map[string]int, n int, ok bool) {
+	t.Helper()
+	ctx := t.Context()
+	var out *sfn.DescribeExecutionOutput
+	for {
+		var err error
+		out, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			t.Fatalf("describe %s: %v", arn, err)
+		}
+		if out.Status != types.ExecutionStatusRunning || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out.Status != types.ExecutionStatusSucceeded || aws.ToString(out.Output) != wantOutput {
+		t.Errorf("%s: status %s output %s, want %s", arn, out.Status, aws.ToString(out.Output), wantOutput)
+		return nil, 0, false
+	}
+	hist, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen = map[string]int{}
+	for i, e := range hist.Events {
+		if e.Id != int64(i+1) || e.PreviousEventId >= e.Id {
+			t.Errorf("%s: event %d has id %d, previous %d", arn, i+1, e.Id, e.PreviousEventId)
+			return nil, 0, false
+		}
+		seen[string(e.Type)]++
+	}
+	return seen, len(hist.Events), true
 }
