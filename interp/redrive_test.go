@@ -10,56 +10,6 @@ import (
 	"github.com/cairn-sfn/cairn/value"
 )
 
-// runFrom applies first and then answers tasks with h and fires timers,
-// as driveJournal does, until x waits for nothing more.
-func runFrom(t *testing.T, x *interp.Execution, first interp.Input, h handler) ([]interp.Event, []interp.Input) {
-	t.Helper()
-	now := interp.InputTime(first)
-	var events []interp.Event
-	var journal []interp.Input
-	var timers []interp.SetTimer
-	inputs := []interp.Input{first}
-	for steps := 0; steps < 100_000; steps++ {
-		if len(inputs) == 0 {
-			if x.Status() != interp.Running || len(timers) == 0 {
-				return events, journal
-			}
-			slices.SortStableFunc(timers, func(a, b interp.SetTimer) int { return a.At.Compare(b.At) })
-			next := timers[0]
-			timers = timers[1:]
-			if next.At.After(now) {
-				now = next.At
-			}
-			inputs = append(inputs, interp.TimerFired{Time: now, TimerID: next.TimerID})
-		}
-		in := inputs[0]
-		inputs = inputs[1:]
-		journal = append(journal, in)
-		step := x.Apply(in)
-		events = append(events, step.Events...)
-		for _, c := range step.Commands {
-			switch c := c.(type) {
-			case interp.RunTask:
-				if h == nil {
-					continue // left unanswered
-				}
-				out, errName, cause := h(c)
-				if errName != "" {
-					inputs = append(inputs, interp.TaskFailed{Time: now, TaskID: c.TaskID, Error: errName, Cause: cause})
-				} else {
-					inputs = append(inputs, interp.TaskSucceeded{Time: now, TaskID: c.TaskID, Output: out})
-				}
-			case interp.SetTimer:
-				timers = append(timers, c)
-			case interp.CancelTimer:
-				timers = slices.DeleteFunc(timers, func(s interp.SetTimer) bool { return s.TimerID == c.TimerID })
-			}
-		}
-	}
-	t.Fatal("execution did not settle")
-	return nil, nil
-}
-
 // flaky fails each task whose input (as JSON) is in failOnce the first
 // time it runs, and counts the runs by input.
 type flaky struct {
@@ -134,14 +84,14 @@ func TestRedrive(t *testing.T) {
 			}
 			sm := parse(t, tc.def)
 			x := interp.New(sm, info(tc.input))
-			events, journal := runFrom(t, x, interp.Start{Time: epoch}, f.answer)
+			events, journal := driveFrom(t, x, interp.Start{Time: epoch}, f.answer)
 			if x.Status() != interp.Failed || x.Error() != "Boom" {
 				t.Fatalf("first attempt: %s %s", x.Status(), x.Error())
 			}
 			if ok, why := x.Redrivable(); !ok {
 				t.Fatalf("not redrivable: %s", why)
 			}
-			more, j2 := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour), ClientToken: "tok"}, f.answer)
+			more, j2 := driveFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour), ClientToken: "tok"}, f.answer)
 			events, journal = append(events, more...), append(journal, j2...)
 			if x.Status() != interp.Succeeded {
 				t.Fatalf("after redrive: %s %s %s\n%s", x.Status(), x.Error(), x.Cause(), types(more))
@@ -203,13 +153,13 @@ func TestRedriveAbortedRunsTheStateAgain(t *testing.T) {
 	sm := parse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":7,"Next":"T"},
 		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`)
 	x := interp.New(sm, info(`{}`))
-	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	driveFrom(t, x, interp.Start{Time: epoch}, nil)
 	x.Apply(interp.Stop{Time: epoch.Add(time.Second), Error: "e", Cause: "c"})
 	if x.Status() != interp.Aborted {
 		t.Fatalf("status %s", x.Status())
 	}
 	var inputs []string
-	runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
+	driveFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
 		inputs = append(inputs, value.String(task.Input))
 		return task.Input, "", ""
 	})
@@ -222,7 +172,7 @@ func TestRedriveIgnoredUnlessUnsuccessful(t *testing.T) {
 	t.Parallel()
 	sm := parse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)
 	x := interp.New(sm, info(`{}`))
-	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	driveFrom(t, x, interp.Start{Time: epoch}, nil)
 	if ok, why := x.Redrivable(); ok || why != "Execution is SUCCEEDED and cannot be redriven" {
 		t.Errorf("Redrivable: %v %q", ok, why)
 	}
@@ -251,7 +201,7 @@ func TestRedriveStoppedMap(t *testing.T) {
 		t.Fatalf("status %s", x.Status())
 	}
 	var inputs []string
-	_, more := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
+	_, more := driveFrom(t, x, interp.Redrive{Time: epoch.Add(time.Minute)}, func(task interp.RunTask) (any, string, string) {
 		inputs = append(inputs, value.String(task.Input))
 		return task.Input, "", ""
 	})
@@ -274,16 +224,16 @@ func TestRedriveTimedOut(t *testing.T) {
 	x := interp.New(sm, info(`{"wait":5}`))
 	x.Apply(interp.Start{Time: epoch})
 	x.Apply(interp.Stop{Time: epoch.Add(time.Second)}) // aborted before the wait ends
-	events, _ := runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
+	events, _ := driveFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
 	if x.Status() != interp.Succeeded || events[len(events)-1].Timestamp != epoch.Add(time.Hour+5*time.Second) {
 		t.Fatalf("after redrive: %s at %v\n%s", x.Status(), events[len(events)-1].Timestamp, types(events))
 	}
 	x = interp.New(sm, info(`{"wait":50}`))
-	runFrom(t, x, interp.Start{Time: epoch}, nil)
+	driveFrom(t, x, interp.Start{Time: epoch}, nil)
 	if x.Status() != interp.TimedOut {
 		t.Fatalf("status %s", x.Status())
 	}
-	events, _ = runFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
+	events, _ = driveFrom(t, x, interp.Redrive{Time: epoch.Add(time.Hour)}, nil)
 	if x.Status() != interp.TimedOut || events[len(events)-1].Timestamp != epoch.Add(time.Hour+10*time.Second) {
 		t.Errorf("after redrive: %s at %v\n%s", x.Status(), events[len(events)-1].Timestamp, types(events))
 	}
