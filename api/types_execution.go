@@ -33,16 +33,18 @@ type StartExecutionInput struct {
 // empty string is invalid input on AWS.
 func (in *StartExecutionInput) UnmarshalJSON(b []byte) error {
 	type plain StartExecutionInput
-	var probe struct {
+	// One pass: the outer Input hides plain's, and tells absent from "".
+	var w struct {
+		*plain
 		Input *string `json:"input"`
 	}
-	if err := json.Unmarshal(b, (*plain)(in)); err != nil {
+	w.plain = (*plain)(in)
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return err
+	if w.Input != nil {
+		in.Input, in.inputSet = *w.Input, true
 	}
-	in.inputSet = probe.Input != nil
 	return nil
 }
 
@@ -66,16 +68,18 @@ type StartSyncExecutionInput struct {
 // UnmarshalJSON notes whether input was sent, as for StartExecutionInput.
 func (in *StartSyncExecutionInput) UnmarshalJSON(b []byte) error {
 	type plain StartSyncExecutionInput
-	var probe struct {
+	// One pass: the outer Input hides plain's, and tells absent from "".
+	var w struct {
+		*plain
 		Input *string `json:"input"`
 	}
-	if err := json.Unmarshal(b, (*plain)(in)); err != nil {
+	w.plain = (*plain)(in)
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return err
+	if w.Input != nil {
+		in.Input, in.inputSet = *w.Input, true
 	}
-	in.inputSet = probe.Input != nil
 	return nil
 }
 
