@@ -102,21 +102,11 @@ type committer struct {
 // free, so with n > 1 one group executes while another waits for its WAL
 // flush.
 func newCommitter(pool *pgxpool.Pool, n int) *committer {
-	c := &committer{pool: pool, queue: groupcommit.New(maxBatchSteps, false)}
+	c := &committer{pool: pool, queue: groupcommit.New("postgres store", maxBatchSteps, false)}
 	for range n {
 		c.writers.Go(c.run)
 	}
 	return c
-}
-
-// submit queues a request and waits for its transaction. ctx is checked
-// only before queuing: once queued, the outcome is always reported.
-func (c *committer) submit(ctx context.Context, create *store.Execution, steps []store.Step) ([]error, error) {
-	errs, err := c.queue.Submit(ctx, create, steps)
-	if errors.Is(err, groupcommit.ErrClosed) {
-		return nil, fmt.Errorf("postgres store: %w", err)
-	}
-	return errs, err
 }
 
 // close stops accepting requests, lets the writers commit what is queued

@@ -116,34 +116,14 @@ func redriveClause(filter string) string {
 func ended(st store.Step) bool { return st.Status != "" && st.Status != "RUNNING" }
 
 func (s *Store) CreateExecution(ctx context.Context, e store.Execution, first store.Step) error {
-	if first.ExecutionARN != "" && first.ExecutionARN != e.ARN {
-		return fmt.Errorf("create execution %s: first step is for %s", e.ARN, first.ExecutionARN)
-	}
-	first.ExecutionARN = e.ARN
-	if first.Version != e.Version+1 {
-		return fmt.Errorf("create execution %s: first step has version %d, not %d: %w", e.ARN, first.Version, e.Version+1, store.ErrStaleVersion)
-	}
-	errs, err := s.gc.submit(ctx, &e, []store.Step{first})
-	if err != nil {
-		return fmt.Errorf("create execution %s: %w", e.ARN, err)
-	}
-	return errs[0]
+	return s.gc.queue.Create(ctx, e, first)
 }
 
 // CommitSteps queues the steps for the group-commit writer and waits until
-// the transaction holding them is durable. ctx is only checked before the
-// steps are queued: once queued, CommitSteps waits for their outcome (a
-// few milliseconds), so the caller always knows whether they committed. A
-// non-nil error means none of the steps committed.
+// the transaction holding them is durable (see groupcommit.Queue.Commit).
+// A non-nil error means none of the steps committed.
 func (s *Store) CommitSteps(ctx context.Context, steps []store.Step) ([]error, error) {
-	if len(steps) == 0 {
-		return []error{}, nil
-	}
-	errs, err := s.gc.submit(ctx, nil, steps)
-	if err != nil {
-		return nil, fmt.Errorf("commit steps: %w", err)
-	}
-	return errs, nil
+	return s.gc.queue.Commit(ctx, steps)
 }
 
 func (s *Store) GetExecution(ctx context.Context, arn string) (store.Execution, error) {

@@ -55,7 +55,7 @@ func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
 	// queuing their next step; a writer that lingers while the queue still
 	// grows lets them join its group instead of paying for a second fsync
 	// (+10-40% steps/s in BenchmarkCommitSteps).
-	c := &committer{db: db, queue: groupcommit.New(maxBatchSteps, true), stopped: make(chan struct{})}
+	c := &committer{db: db, queue: groupcommit.New("sqlite store", maxBatchSteps, true), stopped: make(chan struct{})}
 	prep := func(dst **sql.Stmt, q string) error {
 		s, err := db.PrepareContext(ctx, q)
 		if err != nil {
@@ -97,16 +97,6 @@ func (c *committer) closeStmts() {
 			s.Close()
 		}
 	}
-}
-
-// submit queues a request and waits for its transaction. ctx is checked
-// only before queuing: once queued, the outcome is always reported.
-func (c *committer) submit(ctx context.Context, create *store.Execution, steps []store.Step) ([]error, error) {
-	errs, err := c.queue.Submit(ctx, create, steps)
-	if errors.Is(err, groupcommit.ErrClosed) {
-		return nil, fmt.Errorf("sqlite store: %w", err)
-	}
-	return errs, err
 }
 
 // close stops accepting requests, lets the writer commit what is queued and

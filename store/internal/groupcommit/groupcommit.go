@@ -9,6 +9,7 @@ package groupcommit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -31,6 +32,7 @@ type Request struct {
 
 // Queue gathers requests for writers.
 type Queue struct {
+	name     string // the store, for errors: "sqlite store"
 	maxSteps int
 	linger   bool
 
@@ -44,8 +46,9 @@ type Queue struct {
 // request goes alone). With linger, a writer yields while the queue still
 // grows before taking a group, so callers just woken by the previous group
 // join this one instead of paying for another fsync.
-func New(maxSteps int, linger bool) *Queue {
-	q := &Queue{maxSteps: maxSteps, linger: linger}
+// name names the store in errors.
+func New(name string, maxSteps int, linger bool) *Queue {
+	q := &Queue{name: name, maxSteps: maxSteps, linger: linger}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
@@ -60,13 +63,43 @@ func (q *Queue) Submit(ctx context.Context, create *store.Execution, steps []sto
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		return nil, ErrClosed
+		return nil, fmt.Errorf("%s: %w", q.name, ErrClosed)
 	}
 	q.queue = append(q.queue, r)
 	q.cond.Signal()
 	q.mu.Unlock()
 	<-r.done
 	return r.Errs, r.Err
+}
+
+// Create is store.Executions.CreateExecution through the queue.
+func (q *Queue) Create(ctx context.Context, e store.Execution, first store.Step) error {
+	if first.ExecutionARN != "" && first.ExecutionARN != e.ARN {
+		return fmt.Errorf("create execution %s: first step is for %s", e.ARN, first.ExecutionARN)
+	}
+	first.ExecutionARN = e.ARN
+	if first.Version != e.Version+1 {
+		return fmt.Errorf("create execution %s: first step has version %d, not %d: %w", e.ARN, first.Version, e.Version+1, store.ErrStaleVersion)
+	}
+	errs, err := q.Submit(ctx, &e, []store.Step{first})
+	if err != nil {
+		return fmt.Errorf("create execution %s: %w", e.ARN, err)
+	}
+	return errs[0]
+}
+
+// Commit is store.Executions.CommitSteps through the queue: it returns
+// once the steps' group has committed. ctx is only checked before the
+// steps are queued, so the caller always learns whether they committed.
+func (q *Queue) Commit(ctx context.Context, steps []store.Step) ([]error, error) {
+	if len(steps) == 0 {
+		return []error{}, nil
+	}
+	errs, err := q.Submit(ctx, nil, steps)
+	if err != nil {
+		return nil, fmt.Errorf("commit steps: %w", err)
+	}
+	return errs, nil
 }
 
 // Close stops taking requests; writers still take what is queued.

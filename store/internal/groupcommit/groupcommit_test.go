@@ -13,7 +13,7 @@ import (
 // Groups respect the step budget (a larger request goes alone), callers
 // get the results the writer set, and a closed queue drains, then refuses.
 func TestQueue(t *testing.T) {
-	q := New(3, false)
+	q := New("test store", 3, false)
 	steps := func(n int) []store.Step { return make([]store.Step, n) }
 	var wg sync.WaitGroup
 	results := make([][]error, 3)
