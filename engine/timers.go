@@ -38,15 +38,7 @@ func newAlarmClock(clock func() time.Time, fire func(string, []int64)) *alarmClo
 
 func (q *alarmClock) add(arn string, id int64, due time.Time) {
 	q.mu.Lock()
-	k := timerKey{arn, id}
-	if a, ok := q.byKey[k]; ok {
-		a.due = due
-		heap.Fix(&q.heap, a.idx)
-	} else {
-		a := &armed{key: k, due: due}
-		heap.Push(&q.heap, a)
-		q.byKey[k] = a
-	}
+	q.arm(timerKey{arn, id}, due)
 	q.mu.Unlock()
 	q.poke()
 }
@@ -59,18 +51,22 @@ func (q *alarmClock) addAll(arn string, due map[int64]time.Time) {
 	}
 	q.mu.Lock()
 	for id, at := range due {
-		k := timerKey{arn, id}
-		if a, ok := q.byKey[k]; ok {
-			a.due = at
-			heap.Fix(&q.heap, a.idx)
-			continue
-		}
-		a := &armed{key: k, due: at}
-		heap.Push(&q.heap, a)
-		q.byKey[k] = a
+		q.arm(timerKey{arn, id}, at)
 	}
 	q.mu.Unlock()
 	q.poke()
+}
+
+// arm sets a timer's due time, adding it if new. The caller holds mu.
+func (q *alarmClock) arm(k timerKey, due time.Time) {
+	if a, ok := q.byKey[k]; ok {
+		a.due = due
+		heap.Fix(&q.heap, a.idx)
+		return
+	}
+	a := &armed{key: k, due: due}
+	heap.Push(&q.heap, a)
+	q.byKey[k] = a
 }
 
 func (q *alarmClock) remove(arn string, id int64) {
