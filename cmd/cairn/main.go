@@ -11,7 +11,7 @@ import (
 const usage = `usage: cairn <command> [arguments]
 
 commands:
-  serve     serve the AWS Step Functions API (durable, on SQLite)
+  serve     serve the AWS Step Functions API (durable: SQLite, or PostgreSQL shared by several servers)
   run       run one execution of a definition and print the result
   validate  check a definition and print every problem
   bench     measure throughput and latency (see bench/README.md)
