@@ -26,7 +26,8 @@
 //     each execution in the group, so a group is usually one statement.
 //     Creations go the same way (createRoundSQL: INSERT … ON CONFLICT DO
 //     NOTHING from arrays, an ARN at most once a round).
-//  2. Group commit (groupcommit.go): concurrent CreateExecution and
+//  2. Group commit (groupcommit.go, on the queue of
+//     store/internal/groupcommit): concurrent CreateExecution and
 //     CommitSteps callers queue their steps; a writer goroutine sends
 //     everything queued as one pipelined pgx.Batch that begins a
 //     transaction, then commits it: two round trips and one WAL flush for
